@@ -1,0 +1,68 @@
+# The two commands: `make run` serves the product, `make test` runs every check CI runs.
+PYTHON_BIN ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The test run on PostgreSQL; Django creates and drops its own test database there.
+TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/country_provider
+
+.PHONY: run test split compare load install lint test-sqlite test-postgres browser kubectl image messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate
+	DEBUG=1 $(PY) manage.py load_reference_data
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: lint test-sqlite test-postgres
+
+# The split topology on loopback: portal :8000, countries :8001, currencies :8002, languages :8003.
+split: install
+	DEBUG=1 $(PY) manage.py run_split
+
+# Monolith vs split, measured side by side (see README); writes var/compare/.
+compare: install
+	DEBUG=1 $(PY) manage.py compare_topologies
+
+# A bounded mixed load on the split topology; fails on any 5xx or lost write.
+load: install
+	DEBUG=1 $(PY) manage.py load_test
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test-sqlite: install browser kubectl
+	$(PY) -m pytest
+
+test-postgres: install browser kubectl
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
+
+browser:
+	scripts/ensure-chromium
+
+# The deploy tests render deploy/k8s with kubectl's built-in kustomize (v5).
+kubectl: install
+	VENV=$(VENV) scripts/ensure-kubectl
+
+# The image of every Deployment and migration Job (needs Docker; not part of `make test`).
+IMAGE ?= country-provider:0.1.0
+image:
+	docker build -f deploy/Dockerfile -t $(IMAGE) .
+
+# Recompile the portal's translations after editing portal/locale/*/LC_MESSAGES/django.po.
+messages: install
+	cd portal && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts
