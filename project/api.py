@@ -1,0 +1,130 @@
+"""REST plumbing shared by the departments: pagination, errors, strict fields."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.fields import empty
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from project.ports import DepartmentUnavailable
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    # DRF quietly falls back to defaults on a malformed value; a wrong value deserves an answer.
+    def get_page_number(self, request, paginator):
+        return _whole_number(request, self.page_query_param) or 1
+
+    def get_page_size(self, request):
+        size = _whole_number(request, self.page_size_query_param)
+        return min(size, self.max_page_size) if size else self.page_size
+
+
+def _whole_number(request, name: str) -> int | None:
+    """The query parameter as a whole number from 1, None if absent, else a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise exceptions.ValidationError({name: ["Enter a whole number from 1."]})
+    return int(raw)
+
+
+def paginated_response(request, view, items, serializer_class) -> Response:
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that rejects numbers instead of turning them into strings."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _QueryParameter:
+    """Absent, the default applies; present, even empty, the value is validated (DRF's form
+    handling would quietly turn an empty value into the default)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class QueryBooleanField(_QueryParameter, serializers.BooleanField):
+    pass
+
+
+class QueryChoiceField(_QueryParameter, serializers.ChoiceField):
+    pass
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "Service temporarily unavailable."
+    default_code = "service_unavailable"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: model validation errors are 400s in DRF's shape, an unreachable
+    department or database is a 503 with a clear message."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_as_drf_detail(exc))
+    elif isinstance(exc, DepartmentUnavailable):
+        exc = ServiceUnavailable(str(exc))
+    elif isinstance(exc, OperationalError | InterfaceError):
+        exc = ServiceUnavailable("The database is unavailable; try again shortly.")
+    return drf_exception_handler(exc, context)
+
+
+def _as_drf_detail(error: DjangoValidationError):
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    non_field = "__all__"
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == non_field else field): messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+class ListFilterSerializer(serializers.Serializer):
+    """Query parameters every department list takes."""
+
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    codes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Comma-separated codes: only these records (any letter case).",
+    )
+
+    def validate_codes(self, value: str) -> list[str]:
+        return [code for code in (part.strip() for part in value.split(",")) if code]
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description="Items per page: 50 unless set, at most 500."),
+]
+
+
+def paginated(item_serializer, name: str, **extra_fields):
+    """The OpenAPI shape of a paginated list of `item_serializer` items."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+            **extra_fields,
+        },
+    )

@@ -1,0 +1,46 @@
+"""One database alias per department plus `default`, each in its own schema.
+
+- Embedded default: SQLite, one file per alias under `DATA_DIR`.
+- PostgreSQL (`DATABASE_URL=postgres://...`): one database, one schema per alias, selected through
+  `search_path`. `public` never appears in a department's search path, so a department cannot
+  see tables that are not its own. `<ALIAS>_DATABASE_URL` points one alias elsewhere.
+"""
+
+from pathlib import Path
+
+import environ
+
+from project.topology import Topology
+
+
+def _default_schema(service: str) -> str:
+    # Split services share no tables, not even auth and sessions.
+    return "public" if service == "all" else f"{service}_site"
+
+
+def owned_aliases(topology: Topology) -> tuple[str, ...]:
+    return ("default", *topology.local_departments)
+
+
+def build_databases(env: environ.Env, topology: Topology, data_dir: Path) -> dict:
+    databases = {}
+    for alias in owned_aliases(topology):
+        url = env.str(f"{alias.upper()}_DATABASE_URL", default="") or env.str(
+            "DATABASE_URL", default=""
+        )
+        if url:
+            config = environ.Env.db_url_config(url)
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            config = {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(data_dir / f"{alias}.sqlite3"),
+            }
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            schema = _default_schema(topology.service) if alias == "default" else alias
+            config["SCHEMA"] = schema
+            config.setdefault("OPTIONS", {})["options"] = f"-c search_path={schema}"
+            config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+            config["CONN_HEALTH_CHECKS"] = True
+        databases[alias] = config
+    return databases

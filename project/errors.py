@@ -1,0 +1,66 @@
+"""Errors that reach the user: JSON for the API, a friendly page elsewhere, never a traceback."""
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+
+_TITLES = {
+    400: gettext_lazy("Bad request"),
+    404: gettext_lazy("Not found"),
+    413: gettext_lazy("Too large"),
+    429: gettext_lazy("Too many requests"),
+    503: gettext_lazy("Temporarily unavailable"),
+}
+
+
+def error_response(request, status: int, message: str):
+    """JSON `{"detail": ...}` under /api/, a plain friendly page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    title = _TITLES.get(status, gettext_lazy("Something went wrong"))
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it (DRF's
+    parsers read the stream directly, past Django's own check)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(request, 400, "The Content-Length header is not a number.")
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return error_response(request, 413, f"The request body is larger than {limit} bytes.")
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that does not answer is a 503 that says so, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return error_response(
+                request, 503, "The database is unavailable right now. Please try again shortly."
+            )
+        return None
+
+
+def server_error(request):
+    return error_response(request, 500, "Something went wrong on our side. It has been logged.")
+
+
+def not_found(request, exception):
+    return error_response(request, 404, "There is nothing at this address.")

@@ -1,0 +1,191 @@
+"""One settings module for every topology, driven by the environment (see README, Configuration)."""
+
+import os
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from project.databases import build_databases
+from project.topology import build_topology
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+try:
+    TOPOLOGY = build_topology(env.str("SERVICE", default="all"), os.environ)
+    SECRET_KEY = env.str(
+        "SECRET_KEY",
+        **({"default": "insecure-development-key-never-in-production"} if DEBUG else {}),
+    )
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must not be empty.")
+except ImproperlyConfigured as error:
+    # A process that is configured wrongly stops at once, saying what to set.
+    sys.exit(f"Configuration error: {error}")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Browsers reach the product over HTTPS (TLS ends at the Ingress) unless HTTPS=false, as on a
+# laptop or between services on loopback.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+# Service-to-service calls and probes stay plain HTTP inside the cluster.
+SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Request bodies beyond this are refused (413): records are a few hundred bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BYTES", default=64 * 1024)
+
+INSTALLED_APPS = [
+    "project",
+    "project.throttling.ThrottledAdminConfig",  # django.contrib.admin, logins rate-limited
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    *TOPOLOGY.local_departments,
+    *(["portal"] if TOPOLOGY.serves_portal else []),
+]
+
+MIDDLEWARE = [
+    # Health answers before host validation, so kubelet probes by pod IP work.
+    "project.health.HealthCheckMiddleware",
+    "project.request_id.RequestIdMiddleware",
+    "project.errors.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "project.errors.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "project.urls"
+WSGI_APPLICATION = "project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var" / "db" / TOPOLOGY.service)))
+DATABASES = build_databases(env, TOPOLOGY, DATA_DIR)
+DATABASE_ROUTERS = ["project.routers.DepartmentRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Split services may share one host name behind an Ingress: their cookies must not collide.
+SESSION_COOKIE_NAME = f"{TOPOLOGY.service}_sessionid"
+CSRF_COOKIE_NAME = f"{TOPOLOGY.service}_csrftoken"
+LANGUAGE_COOKIE_NAME = "django_language"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header turns anonymous writes into 401, not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["project.permissions.DepartmentPermission"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "project.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["project.throttling.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "write": env.str("WRITE_THROTTLE_RATE", default="600/minute"),
+        "login": env.str("LOGIN_THROTTLE_RATE", default="10/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"Country Provider API ({TOPOLOGY.service})",
+    "DESCRIPTION": "Countries, currencies and languages, each owned by its department.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "project.openapi.document_errors_and_public_reads",
+    ],
+}
+
+# CORS, for browser apps served from another origin (such as the original workshop frontend).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+# Classroom mode: the compatibility API (/api/v1/) accepts writes without credentials, as the
+# original frontend sends none. Never on a system with real data.
+V1_ALLOW_ANONYMOUS_WRITES = env.bool("V1_ALLOW_ANONYMOUS_WRITES", default=False)
+
+# Outbound calls to other departments (split topology).
+SERVICE_CONNECT_TIMEOUT = env.float("SERVICE_CONNECT_TIMEOUT", default=1.0)
+SERVICE_READ_TIMEOUT = env.float("SERVICE_READ_TIMEOUT", default=3.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "project.request_id.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The request log below replaces Django's own per-request lines.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}

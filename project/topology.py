@@ -1,0 +1,68 @@
+"""Which departments this process serves and how it reaches the others.
+
+`SERVICE` picks the topology: `all` serves everything in one process; a department name serves
+that department alone; `portal` serves the GUI. Everything that differs between the topologies
+(installed apps, URLs, databases, port adapters) is derived from the `Topology` built here.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+
+DEPARTMENTS = ("countries", "currencies", "languages")
+SERVICES = ("all", *DEPARTMENTS, "portal")
+
+SERVICE_URL_VARIABLES = {
+    "countries": "COUNTRY_SERVICE_URL",
+    "currencies": "CURRENCY_SERVICE_URL",
+    "languages": "LANGUAGE_SERVICE_URL",
+}
+
+# The departments each service calls over HTTP when it does not serve them itself.
+_CALLS = {
+    "all": (),
+    "countries": ("currencies", "languages"),
+    "currencies": (),
+    "languages": (),
+    "portal": DEPARTMENTS,
+}
+
+
+@dataclass(frozen=True)
+class Topology:
+    service: str
+    service_urls: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def local_departments(self) -> tuple[str, ...]:
+        if self.service == "all":
+            return DEPARTMENTS
+        return tuple(d for d in DEPARTMENTS if d == self.service)
+
+    @property
+    def serves_portal(self) -> bool:
+        return self.service in ("all", "portal")
+
+    def is_local(self, department: str) -> bool:
+        return department in self.local_departments
+
+    def service_url(self, department: str) -> str:
+        return self.service_urls[department]
+
+
+def build_topology(service: str, environ: Mapping[str, str]) -> Topology:
+    """Validate `SERVICE` and the service URLs it needs; fail with one line naming what is wrong."""
+    if service not in SERVICES:
+        raise ImproperlyConfigured(f"SERVICE={service!r} is not one of: {', '.join(SERVICES)}.")
+    urls = {}
+    for department in _CALLS[service]:
+        variable = SERVICE_URL_VARIABLES[department]
+        url = environ.get(variable, "").strip()
+        if not url:
+            raise ImproperlyConfigured(
+                f"{variable} must be set when SERVICE={service} "
+                f"(the base URL of the {department} service)."
+            )
+        urls[department] = url.rstrip("/")
+    return Topology(service=service, service_urls=urls)
