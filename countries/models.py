@@ -1,0 +1,43 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+
+from project.fields import CodeField, NameField
+
+
+class Country(models.Model):
+    code = CodeField(
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"\A[A-Z]{2,3}\Z", "Enter 2 or 3 letters (ISO 3166-1 code).")],
+        error_messages={"unique": "A country with this code already exists."},
+        help_text="ISO 3166-1 code, 2 or 3 letters; stored in upper case.",
+    )
+    name = NameField()
+    # Links to other departments are codes, never foreign keys: those rows live elsewhere.
+    currency_code = CodeField(max_length=3, null=True, blank=True)
+    language_code = CodeField(max_length=3, lowercase=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code=Upper("code")), name="country_code_upper_case"
+            ),
+        ]
+        indexes = [
+            # The portal lists linked countries by name, a page at a time.
+            models.Index(fields=["name"], name="country_name_idx"),
+            # Linked countries read the distinct currency and language codes of the fully linked
+            # countries, and count them: each from an index alone (both link columns in each).
+            models.Index(fields=["currency_code", "language_code"], name="country_currency_idx"),
+            models.Index(fields=["language_code", "currency_code"], name="country_language_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def fully_linked(self) -> bool:
+        return bool(self.currency_code and self.language_code)

@@ -1,0 +1,63 @@
+from django.core.exceptions import ValidationError
+
+from countries.models import Country
+from currencies.public import get_currency_directory
+from languages.public import get_language_directory
+from project.persistence import validate_and_save
+
+_DIRECTORIES = {"currency_code": get_currency_directory, "language_code": get_language_directory}
+
+# "Leave as it is" in updates, where None means "unlink".
+UNCHANGED = object()
+
+
+def country_links_resolve(**links: str | None) -> dict[str, str | None]:
+    """Check link targets (`currency_code=`, `language_code=`) with the departments that own
+    them and answer their canonical codes; None stays None (unlinked).
+
+    Raises ValidationError naming each unknown code, or DepartmentUnavailable when a department
+    cannot be asked, before anything is saved."""
+    resolved, errors = {}, {}
+    for field, code in links.items():
+        if code is None:
+            resolved[field] = None
+            continue
+        found = list(_DIRECTORIES[field]().get_many([code]).values())
+        if found:
+            resolved[field] = found[0].code
+        else:
+            errors[field] = [f"Unknown {field.removesuffix('_code')} code {code!r}."]
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+def country_create(
+    *, code: str, name: str, currency_code: str | None = None, language_code: str | None = None
+) -> Country:
+    country = Country(code=code, name=name)
+    # The row's own rules first: a bad code or name needs no call to another department.
+    country.full_clean()
+    links = country_links_resolve(currency_code=currency_code, language_code=language_code)
+    for field, value in links.items():
+        setattr(country, field, value)
+    return validate_and_save(country)
+
+
+def country_update(
+    *, country: Country, name=UNCHANGED, currency_code=UNCHANGED, language_code=UNCHANGED
+) -> Country:
+    """Change only what is given, and save only that: a concurrent update of another field
+    is not overwritten. New links are checked with their departments first."""
+    if name is not UNCHANGED:
+        country.name = name
+        country.full_clean()  # the row's own rules before asking other departments
+    links = {
+        field: value
+        for field, value in (("currency_code", currency_code), ("language_code", language_code))
+        if value is not UNCHANGED
+    }
+    for field, value in country_links_resolve(**links).items():
+        setattr(country, field, value)
+    changed = ["name"] * (name is not UNCHANGED) + list(links)
+    return validate_and_save(country, update_fields=changed)

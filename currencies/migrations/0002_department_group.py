@@ -1,0 +1,13 @@
+from django.db import migrations
+
+from project.access import department_group_operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("currencies", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [department_group_operation(department="currencies", model="currency")]

@@ -1,0 +1,28 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+
+from project.fields import CodeField, NameField
+
+
+class Currency(models.Model):
+    code = CodeField(
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"\A[A-Z]{3}\Z", "Enter exactly 3 letters (ISO 4217 code).")],
+        error_messages={"unique": "A currency with this code already exists."},
+        help_text="ISO 4217 code, 3 letters; stored in upper case.",
+    )
+    name = NameField()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "currencies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code=Upper("code")), name="currency_code_upper_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

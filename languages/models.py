@@ -1,0 +1,28 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from project.fields import CodeField, NameField
+
+
+class Language(models.Model):
+    code = CodeField(
+        max_length=3,
+        lowercase=True,
+        unique=True,
+        validators=[RegexValidator(r"\A[a-z]{2,3}\Z", "Enter 2 or 3 letters (ISO 639 code).")],
+        error_messages={"unique": "A language with this code already exists."},
+        help_text="ISO 639 code, 2 or 3 letters; stored in lower case.",
+    )
+    name = NameField()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code=Lower("code")), name="language_code_lower_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

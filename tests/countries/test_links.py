@@ -1,0 +1,172 @@
+"""Countries link to a currency and a language by code, checked with those departments."""
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from countries.models import Country
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.queries import queries_per_alias
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def staff(api_as):
+    return api_as("countries")
+
+
+@pytest.fixture
+def euro_and_german():
+    return CurrencyFactory(code="EUR", name="Euro"), LanguageFactory(code="de", name="German")
+
+
+def test_create_with_links_stores_the_canonical_codes(staff, euro_and_german):
+    payload = {"code": "de", "name": "Germany", "currency_code": "eur", "language_code": "DE"}
+
+    response = staff.post("/api/countries/", payload, format="json")
+
+    assert response.status_code == 201
+    assert response.json() == {
+        "code": "DE",
+        "name": "Germany",
+        "currency_code": "EUR",
+        "language_code": "de",
+        "fully_linked": True,
+    }
+
+
+def test_unknown_link_codes_are_400s_naming_field_and_code(staff):
+    payload = {"code": "DE", "name": "Germany", "currency_code": "XYZ", "language_code": "qq"}
+
+    response = staff.post("/api/countries/", payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "currency_code": ["Unknown currency code 'XYZ'."],
+        "language_code": ["Unknown language code 'qq'."],
+    }
+    assert Country.objects.count() == 0
+
+
+def test_patch_links_one_side_and_keeps_the_other(staff, euro_and_german):
+    CountryFactory(code="AT", currency_code="EUR", language_code=None)
+
+    response = staff.patch("/api/countries/at/", {"language_code": "de"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["currency_code"] == "EUR"
+    assert response.json()["language_code"] == "de"
+    assert response.json()["fully_linked"] is True
+
+
+def test_patch_null_unlinks(staff, euro_and_german):
+    CountryFactory(code="AT", currency_code="EUR", language_code="de")
+
+    response = staff.patch("/api/countries/AT/", {"currency_code": None}, format="json")
+
+    assert response.json()["currency_code"] is None
+    assert response.json()["fully_linked"] is False
+
+
+def test_patch_to_unknown_link_changes_nothing(staff, euro_and_german):
+    CountryFactory(code="AT", name="Austria", currency_code="EUR")
+
+    response = staff.patch(
+        "/api/countries/AT/", {"name": "Renamed", "currency_code": "ATS"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["currency_code"]
+    assert Country.objects.get().name == "Austria"
+    assert Country.objects.get().currency_code == "EUR"
+
+
+def test_fully_linked_filter(api, euro_and_german):
+    CountryFactory(code="DE", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", currency_code="EUR")
+    CountryFactory(code="CH")
+
+    linked = api.get("/api/countries/", {"fully_linked": "true"}).json()["results"]
+    unlinked = api.get("/api/countries/", {"fully_linked": "false"}).json()["results"]
+
+    assert [c["code"] for c in linked] == ["DE"]
+    assert [c["code"] for c in unlinked] == ["AT", "CH"]
+    assert api.get("/api/countries/", {"fully_linked": "maybe"}).status_code == 400
+
+
+def test_linked_countries_resolve_names_and_skip_broken_links(api, euro_and_german):
+    LanguageFactory(code="fr", name="French")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="FR", name="France", currency_code="EUR", language_code="fr")
+    CountryFactory(code="XX", name="Broken", currency_code="ZZZ", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR")
+
+    body = api.get("/api/linked-countries/").json()
+
+    assert body["count"] == 2
+    assert body["unavailable"] == []
+    assert body["totals"] == {"countries": 4, "fully_linked": 2}
+    assert body["results"][0] == {
+        "code": "DE",
+        "name": "Germany",
+        "currency": {"code": "EUR", "name": "Euro"},
+        "language": {"code": "de", "name": "German"},
+    }
+    assert [c["code"] for c in body["results"]] == ["DE", "FR"]
+
+
+def test_linked_countries_search_and_order_by_name(api, euro_and_german):
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    CountryFactory(code="LU", name="Luxembourg", currency_code="EUR", language_code="de")
+
+    by_name = api.get("/api/linked-countries/", {"ordering": "name"}).json()["results"]
+    found = api.get("/api/linked-countries/", {"search": "MANY"}).json()["results"]
+
+    assert [c["name"] for c in by_name] == ["Austria", "Germany", "Luxembourg"]
+    assert [c["code"] for c in found] == ["DE"]
+
+
+def test_linked_countries_cost_the_same_queries_whatever_the_page_size(api, euro_and_german):
+    CountryFactory.create_batch(120, currency_code="EUR", language_code="de")
+
+    with queries_per_alias() as small:
+        api.get("/api/linked-countries/", {"page_size": 5})
+    with queries_per_alias() as large:
+        api.get("/api/linked-countries/", {"page_size": 500})
+
+    assert small == large
+    # One batched port call each to the other departments.
+    assert small["currencies"] == 1
+    assert small["languages"] == 1
+
+
+@pytest.mark.parametrize("value", ["", "maybe", "2"])
+def test_fully_linked_takes_only_a_boolean(api, value):
+    response = api.get("/api/countries/", {"fully_linked": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["fully_linked"]
+
+
+@pytest.mark.parametrize("value", ["", "size"])
+def test_linked_countries_ordering_is_code_or_name(api, value):
+    response = api.get("/api/linked-countries/", {"ordering": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["ordering"]
+
+
+def test_linked_countries_read_each_distinct_code_once(api, euro_and_german):
+    CountryFactory.create_batch(30, currency_code="EUR", language_code="de")
+
+    with CaptureQueriesContext(connections["countries"]) as queries:
+        assert api.get("/api/linked-countries/").json()["count"] == 30
+
+    distinct = [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    # One column each and no ORDER BY: Meta.ordering must not widen the DISTINCT to every row.
+    assert len(distinct) == 2
+    for sql in distinct:
+        assert sql.count("AS") == 1, sql
+        assert "ORDER BY" not in sql, sql

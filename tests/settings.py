@@ -1,0 +1,15 @@
+"""The project's settings with what a test run needs and a developer's shell may lack."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# The test client speaks plain HTTP.
+os.environ.setdefault("HTTPS", "false")
+
+from project.settings import *  # noqa: F403
+
+# The image collects static files with a manifest; tests collect none.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

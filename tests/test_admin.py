@@ -1,0 +1,91 @@
+"""Each department's admin site shows and edits only that department's data."""
+
+import pytest
+
+from countries.models import Country
+from currencies.models import Currency
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def login(client):
+    def as_staff_of(department):
+        department_user(department, username=f"{department}-admin")
+        client.login(username=f"{department}-admin", password="correct horse")
+        return client
+
+    return as_staff_of
+
+
+def test_department_admin_lists_and_searches_its_records(login):
+    CurrencyFactory(code="EUR", name="Euro")
+    CurrencyFactory(code="USD", name="US Dollar")
+    client = login("currencies")
+
+    listing = client.get("/admin/currencies/currencies/currency/")
+    search = client.get("/admin/currencies/currencies/currency/", {"q": "dollar"})
+
+    assert listing.status_code == 200
+    assert b"Euro" in listing.content
+    assert b"US Dollar" in search.content
+    assert b"Euro" not in search.content
+
+
+def test_department_admin_creates_with_the_api_rules(login):
+    client = login("currencies")
+
+    created = client.post(
+        "/admin/currencies/currencies/currency/add/", {"code": " chf", "name": "Franc"}
+    )
+    duplicate = client.post(
+        "/admin/currencies/currencies/currency/add/", {"code": "Chf", "name": "X"}
+    )
+    malformed = client.post(
+        "/admin/currencies/currencies/currency/add/", {"code": "C1", "name": "X"}
+    )
+
+    assert created.status_code == 302
+    assert Currency.objects.get().code == "CHF"
+    assert "A currency with this code already exists." in duplicate.content.decode()
+    assert "Enter exactly 3 letters" in malformed.content.decode()
+    assert Currency.objects.count() == 1
+
+
+def test_country_admin_checks_links_with_the_other_departments(login):
+    CurrencyFactory(code="EUR")
+    LanguageFactory(code="de")
+    client = login("countries")
+    url = "/admin/countries/countries/country/add/"
+
+    unknown = client.post(url, {"code": "AT", "name": "Austria", "currency_code": "ATS"})
+    linked = client.post(
+        url, {"code": "AT", "name": "Austria", "currency_code": "eur", "language_code": "DE"}
+    )
+
+    assert "Unknown currency code" in unknown.content.decode()
+    assert linked.status_code == 302
+    assert Country.objects.get().currency_code == "EUR"
+    assert Country.objects.get().language_code == "de"
+
+
+def test_department_staff_cannot_reach_another_departments_records(login):
+    CountryFactory(code="DE")
+    client = login("currencies")
+
+    assert client.get("/admin/countries/countries/country/").status_code == 403
+    assert (
+        client.post(
+            "/admin/countries/countries/country/add/", {"code": "FR", "name": "France"}
+        ).status_code
+        == 403
+    )
+    assert Country.objects.count() == 1
+
+
+def test_admin_sites_require_login(client):
+    response = client.get("/admin/languages/")
+
+    assert response.status_code == 302
+    assert "/admin/languages/login/" in response["Location"]
