@@ -1,0 +1,236 @@
+"""What each portal page shows, read through the departments' public ports only.
+
+Each function makes at most one call per department, whatever the amount of data, and turns
+`DepartmentUnavailable` into a notice: a page degrades, it never fails.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.utils.translation import gettext, gettext_lazy
+
+from countries.public import Country, LinkedCountryPage, get_country_directory
+from currencies.public import get_currency_directory
+from languages.public import get_language_directory
+from project.ports import DepartmentUnavailable
+
+T = TypeVar("T")
+
+HOME_PAGE_SIZE = 50
+
+_UNAVAILABLE_NOTICES = {
+    "countries": gettext_lazy("The country department is unavailable right now."),
+    "currencies": gettext_lazy("The currency department is unavailable right now."),
+    "languages": gettext_lazy("The language department is unavailable right now."),
+}
+
+
+def unavailable_notice(department: str) -> str:
+    """One sentence, in the active language, saying that `department` could not be reached."""
+    notice = _UNAVAILABLE_NOTICES.get(department)
+    if notice is None:
+        return gettext("The %(department)s department is unavailable right now.") % {
+            "department": department
+        }
+    return str(notice)
+
+
+@dataclass
+class Unavailable:
+    """The departments a page could not reach, in the order they failed, each once."""
+
+    departments: list[str] = field(default_factory=list)
+
+    def add(self, department: str) -> None:
+        if department not in self.departments:
+            self.departments.append(department)
+
+    def ask(self, call: Callable[[], T]) -> T | None:
+        """The call's answer, or None (and the department noted) if it is unavailable."""
+        try:
+            return call()
+        except DepartmentUnavailable as error:
+            self.add(error.department)
+            return None
+
+    def __contains__(self, department: str) -> bool:
+        return department in self.departments
+
+    def __bool__(self) -> bool:
+        return bool(self.departments)
+
+    @property
+    def notices(self) -> list[str]:
+        return [unavailable_notice(department) for department in self.departments]
+
+
+# --- Linked countries (the home page) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage:
+    search: str
+    linked: LinkedCountryPage | None  # None while the country department is unavailable
+    currency_count: int | None
+    language_count: int | None
+    unavailable: Unavailable
+
+    @property
+    def previous_page(self) -> int | None:
+        if self.linked is None or self.linked.page <= 1:
+            return None
+        return min(self.linked.page - 1, self.linked.num_pages)
+
+    @property
+    def next_page(self) -> int | None:
+        if self.linked is None or self.linked.page >= self.linked.num_pages:
+            return None
+        return self.linked.page + 1
+
+
+def home_page(*, search: str = "", page: int = 1) -> HomePage:
+    """Fully linked countries by name, one page of them, and how many records each department
+    holds: one call to each port."""
+    unavailable = Unavailable()
+    linked = unavailable.ask(
+        lambda: get_country_directory().linked_page(
+            search=search, page=page, page_size=HOME_PAGE_SIZE, ordering="name"
+        )
+    )
+    if linked is not None:
+        for department in linked.unavailable:
+            unavailable.add(department)
+    currency_count = unavailable.ask(lambda: get_currency_directory().count())
+    language_count = unavailable.ask(lambda: get_language_directory().count())
+    return HomePage(
+        search=search,
+        linked=linked,
+        currency_count=currency_count,
+        language_count=language_count,
+        unavailable=unavailable,
+    )
+
+
+# --- One country ---------------------------------------------------------------------------
+
+LINKED = "linked"
+BROKEN = "broken"  # the code is set but the other department does not have it (any more)
+NOT_LINKED = "not-linked"
+UNKNOWN = "unknown"  # the other department could not be asked
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    code: str | None
+    name: str | None
+    state: str
+
+
+@dataclass(frozen=True)
+class CountryPage:
+    code: str
+    country: Country | None  # None when not found or the country department is unavailable
+    currency: LinkStatus | None
+    language: LinkStatus | None
+    unavailable: Unavailable
+
+    @property
+    def not_found(self) -> bool:
+        return self.country is None and "countries" not in self.unavailable
+
+
+def _link_status(code: str | None, get_directory, unavailable: Unavailable) -> LinkStatus:
+    if not code:
+        return LinkStatus(code=None, name=None, state=NOT_LINKED)
+    records = unavailable.ask(lambda: get_directory().get_many([code]))
+    if records is None:
+        return LinkStatus(code=code, name=None, state=UNKNOWN)
+    record = records.get(code) or next(iter(records.values()), None)
+    if record is None:
+        return LinkStatus(code=code, name=None, state=BROKEN)
+    return LinkStatus(code=record.code, name=record.name, state=LINKED)
+
+
+def country_page(code: str) -> CountryPage:
+    """A country with the names of its currency and language: one call to each port."""
+    unavailable = Unavailable()
+    countries = unavailable.ask(lambda: get_country_directory().get_many([code]))
+    country = None
+    if countries:
+        country = countries.get(code.upper()) or next(iter(countries.values()))
+    currency = language = None
+    if country is not None:
+        currency = _link_status(country.currency_code, get_currency_directory, unavailable)
+        language = _link_status(country.language_code, get_language_directory, unavailable)
+    return CountryPage(
+        code=country.code if country else code.upper(),
+        country=country,
+        currency=currency,
+        language=language,
+        unavailable=unavailable,
+    )
+
+
+# --- Currencies and languages with the countries that use them -----------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    code: str
+    name: str | None  # None while the department is unavailable
+    countries: list[Country] | None  # None while the country department is unavailable
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    department: str
+    rows: list[DirectoryRow]
+    # Codes that countries link to but the department does not have (broken links).
+    broken: list[DirectoryRow]
+    unavailable: Unavailable
+
+    @property
+    def countries_available(self) -> bool:
+        return "countries" not in self.unavailable
+
+    @property
+    def department_available(self) -> bool:
+        return self.department not in self.unavailable
+
+
+def _directory_page(department: str, get_directory, link_field: str) -> DirectoryPage:
+    unavailable = Unavailable()
+    records = unavailable.ask(lambda: get_directory().list_all())
+    countries = unavailable.ask(lambda: get_country_directory().list_all())
+
+    users: dict[str, list[Country]] = defaultdict(list)
+    for country in sorted(countries or [], key=lambda c: (c.name.casefold(), c.code)):
+        code = getattr(country, link_field)
+        if code:
+            users[code].append(country)
+
+    def countries_of(code: str) -> list[Country] | None:
+        return users.get(code, []) if countries is not None else None
+
+    if records is not None:
+        rows = [DirectoryRow(r.code, r.name, countries_of(r.code)) for r in records]
+        known = {r.code for r in records}
+        broken = [
+            DirectoryRow(code, None, users[code]) for code in sorted(users) if code not in known
+        ]
+    else:  # show the codes the countries link to, without names
+        rows = [DirectoryRow(code, None, users[code]) for code in sorted(users)]
+        broken = []
+    return DirectoryPage(department=department, rows=rows, broken=broken, unavailable=unavailable)
+
+
+def currency_page() -> DirectoryPage:
+    """Every currency with the countries that use it: one call to each of the two ports."""
+    return _directory_page("currencies", get_currency_directory, "currency_code")
+
+
+def language_page() -> DirectoryPage:
+    """Every language with the countries that speak it: one call to each of the two ports."""
+    return _directory_page("languages", get_language_directory, "language_code")

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="portal-home"),
+    path("countries/<str:code>/", views.country_detail, name="portal-country"),
+    path("currencies/", views.currencies, name="portal-currencies"),
+    path("languages/", views.languages, name="portal-languages"),
+    # Django's set_language view, for the language switcher (works without JavaScript).
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,53 @@
+"""Thin views: parse the request, ask `portal.pages` for the page, render it."""
+
+import re
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from portal import pages
+
+_CODE = re.compile(r"[A-Za-z]{2,3}")
+MAX_SEARCH_LENGTH = 100  # names are at most 100 characters
+
+
+def _page_number(raw: str | None) -> int:
+    """The requested page; anything that is not a positive number is the first page."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@require_safe
+def home(request):
+    page = pages.home_page(
+        search=request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH],
+        page=_page_number(request.GET.get("page")),
+    )
+    return render(request, "portal/home.html", {"page": page})
+
+
+@require_safe
+def country_detail(request, code: str):
+    if not _CODE.fullmatch(code):
+        return render(request, "portal/country_not_found.html", {"code": code}, status=404)
+    page = pages.country_page(code)
+    if page.not_found:
+        return render(request, "portal/country_not_found.html", {"code": page.code}, status=404)
+    return render(request, "portal/country.html", {"page": page})
+
+
+@require_safe
+def currencies(request):
+    return render(
+        request, "portal/currencies.html", {"page": pages.currency_page(), "kind": "currency"}
+    )
+
+
+@require_safe
+def languages(request):
+    return render(
+        request, "portal/languages.html", {"page": pages.language_page(), "kind": "language"}
+    )

@@ -1,0 +1,36 @@
+"""Steps the process-level tests share, whatever serves the departments (the split services,
+or the rendered manifests behind an Ingress stand-in)."""
+
+from collections.abc import Callable
+
+import requests
+
+
+def api_write(http: requests.Session, url: str, token: str, payload: dict, method: str = "POST"):
+    return http.request(
+        method, url, json=payload, headers={"Authorization": f"Token {token}"}, timeout=15
+    )
+
+
+def create_and_link_quenzaland(
+    http: requests.Session, base_url_of: Callable[[str], str], tokens: dict[str, str]
+) -> str:
+    """A currency, a language and a country, each created through its own department, then
+    linked through the countries department (which checks both codes with the others)."""
+    for department, path, payload in (
+        ("currencies", "/api/currencies/", {"code": "kzq", "name": "Quetzal Crown"}),
+        ("languages", "/api/languages/", {"code": "QZ", "name": "Quenya"}),
+        ("countries", "/api/countries/", {"code": "qz", "name": "Quenzaland"}),
+    ):
+        response = api_write(http, f"{base_url_of(department)}{path}", tokens[department], payload)
+        assert response.status_code == 201, response.text
+    response = api_write(
+        http,
+        f"{base_url_of('countries')}/api/countries/QZ/",
+        tokens["countries"],
+        {"currency_code": "kzq", "language_code": "qz"},
+        method="PATCH",
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["fully_linked"] is True
+    return "QZ"

@@ -1,0 +1,113 @@
+"""The portal as a person uses it: headless Chromium (Debian's) against a live server."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.portal.conftest import linked_countries
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread: Django would refuse the test's
+    # own database calls (factories, flush) without this.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_browse_search_page_switch_language_and_open_a_country(live_server, page):
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    linked_countries(60)
+
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Linked countries")
+    expect(page.locator("table.data tbody tr")).to_have_count(50)
+    expect(page.locator("table.data tbody tr").first).to_contain_text("Austria")
+
+    page.get_by_label("Search by country code or name").fill("country")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"\?q=country$"))
+    expect(page.get_by_text("60 linked countries")).to_be_visible()
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+
+    page.get_by_role("link", name="Next →").click()
+    expect(page).to_have_url(re.compile(r"\?q=country&page=2$"))
+    expect(page.locator("table.data tbody tr")).to_have_count(10)
+    expect(page.locator("table.data tbody tr").first).to_contain_text("Country 50")
+
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page).to_have_url(re.compile(r"\?q=country&page=2$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verknüpfte Länder")
+    expect(page.get_by_text("Seite 2 von 2")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Währung")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "portal.png", full_page=True)
+
+    page.get_by_role("link", name="Country 55").click()
+    expect(page).to_have_url(re.compile(r"/countries/[A-Z]{2,3}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Country 55")
+    expect(page.locator("dl.details")).to_contain_text("Währung")
+    expect(page.locator("dl.details")).to_contain_text("Currency")  # the currency's own name
+    page.screenshot(path=ARTIFACTS / "portal-country.png", full_page=True)
+
+
+def test_pages_work_without_javascript(live_server, browser):
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/currencies/")
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Währungen")
+
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Currencies")
+
+        page.get_by_role("link", name="Germany").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Germany")
+        expect(page.locator("dl.details")).to_contain_text("Euro")
+    finally:
+        context.close()

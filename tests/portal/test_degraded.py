@@ -1,0 +1,210 @@
+"""A department that is down makes a page show less, never fail (unit tests of the degrade path:
+the ports are replaced; real outages between processes are tested with the split topology)."""
+
+import pytest
+from django.utils import translation
+
+from countries.public import Link, LinkedCountry, LinkedCountryPage
+from portal import pages
+from project.ports import DepartmentUnavailable
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+PORTS = {
+    "countries": "get_country_directory",
+    "currencies": "get_currency_directory",
+    "languages": "get_language_directory",
+}
+NOTICES = {
+    "countries": "The country department is unavailable right now.",
+    "currencies": "The currency department is unavailable right now.",
+    "languages": "The language department is unavailable right now.",
+}
+
+
+class DownDirectory:
+    """A port whose every call fails as an unreachable service's would."""
+
+    def __init__(self, department: str):
+        self.department = department
+
+    def __getattr__(self, name):
+        def unavailable(*args, **kwargs):
+            raise DepartmentUnavailable(self.department, "connection refused")
+
+        return unavailable
+
+
+@pytest.fixture
+def down(monkeypatch):
+    def take_down(*departments: str) -> None:
+        for department in departments:
+            directory = DownDirectory(department)
+            monkeypatch.setattr(pages, PORTS[department], lambda d=directory: d)
+
+    return take_down
+
+
+@pytest.fixture
+def europe():
+    CurrencyFactory(code="EUR", name="Euro")
+    CurrencyFactory(code="CHF", name="Swiss franc")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
+
+
+def test_home_without_currencies_still_lists_the_linked_countries(client, europe, down):
+    down("currencies")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert '<a href="/countries/DE/">Germany</a>' in html
+    assert '<dt>Currencies</dt><dd><span class="muted">unavailable</span></dd>' in html
+    assert "<dt>Languages</dt><dd>1</dd>" in html
+
+
+def test_home_without_countries_says_so_and_shows_the_other_counts(client, europe, down):
+    down("countries")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["countries"] in html
+    assert "cannot be shown while the country department is unavailable" in html
+    assert "<dt>Currencies</dt><dd>2</dd>" in html
+    assert "<dt>Languages</dt><dd>1</dd>" in html
+
+
+def test_home_without_any_department_still_answers(client, down):
+    down("countries", "currencies", "languages")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    for notice in NOTICES.values():
+        assert notice in response.text
+
+
+class CountriesWithoutCurrencyNames:
+    """The country port as it answers when it could not ask the currency department."""
+
+    def linked_page(self, *, search="", page=1, page_size=50, ordering="code"):
+        return LinkedCountryPage(
+            results=[
+                LinkedCountry(
+                    code="DE",
+                    name="Germany",
+                    currency=Link(code="EUR", name=None),
+                    language=Link(code="de", name="German"),
+                )
+            ],
+            count=1,
+            page=page,
+            page_size=page_size,
+            unavailable=["currencies"],
+            total_countries=1,
+            total_fully_linked=1,
+        )
+
+
+def test_home_honours_the_departments_the_country_port_could_not_reach(client, europe, monkeypatch):
+    monkeypatch.setattr(pages, "get_country_directory", CountriesWithoutCurrencyNames)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert '<code class="code">EUR</code> <span class="muted">name unavailable</span>' in html
+    assert "German" in html
+
+
+def test_country_without_currencies_shows_the_code_and_the_language(client, europe, down):
+    down("currencies")
+
+    response = client.get("/countries/DE/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert '<code class="code">EUR</code> <span class="muted">name unavailable</span>' in html
+    assert "German" in html
+    assert "broken" not in html
+
+
+def test_country_without_countries_answers_with_a_notice_not_a_404(client, down):
+    down("countries")
+
+    response = client.get("/countries/DE/")
+
+    assert response.status_code == 200
+    assert NOTICES["countries"] in response.text
+    assert "This country cannot be shown" in response.text
+
+
+def test_currencies_without_countries_still_lists_the_currencies(client, europe, down):
+    down("countries")
+
+    response = client.get("/currencies/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["countries"] in html
+    assert "Euro" in html
+    assert "Swiss franc" in html
+    assert "The countries cannot be shown while the country department is unavailable." in html
+
+
+def test_currencies_without_currencies_lists_the_codes_countries_use(client, europe, down):
+    down("currencies")
+
+    response = client.get("/currencies/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert "Currency names cannot be shown" in html
+    assert '<tr id="currency-EUR">' in html
+    assert '<a href="/countries/DE/">Germany</a>' in html
+
+
+def test_languages_without_countries_still_lists_the_languages(client, europe, down):
+    down("countries")
+
+    response = client.get("/languages/")
+
+    assert response.status_code == 200
+    assert NOTICES["countries"] in response.text
+    assert "German" in response.text
+
+
+def test_languages_without_languages_lists_the_codes_countries_use(client, europe, down):
+    down("languages")
+
+    response = client.get("/languages/")
+
+    assert response.status_code == 200
+    assert NOTICES["languages"] in response.text
+    assert '<tr id="language-de">' in response.text
+
+
+def test_the_notice_is_translated(client, europe, down):
+    down("currencies")
+
+    response = client.get("/", headers={"accept-language": "de"})
+
+    assert response.status_code == 200
+    assert "Die Währungsabteilung ist derzeit nicht erreichbar." in response.text
+
+
+def test_an_unknown_department_name_gets_a_generic_notice():
+    with translation.override("en"):
+        notice = pages.unavailable_notice("weather")
+
+    assert notice == "The weather department is unavailable right now."

@@ -1,0 +1,75 @@
+"""The portal speaks English and German."""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def germany():
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="XT", name="Testland", currency_code="XTS", language_code=None)
+
+
+def test_english_is_the_default(client, germany):
+    html = client.get("/").text
+
+    assert '<html lang="en">' in html
+    assert "<h1>Linked countries</h1>" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "german"),
+    [
+        ("/", "<h1>Verknüpfte Länder</h1>"),
+        ("/", "<dt>Vollständig verknüpft</dt>"),
+        ("/", "1 verknüpftes Land"),
+        ("/currencies/", "<h1>Währungen</h1>"),
+        ("/languages/", "<h1>Sprachen</h1>"),
+        ("/countries/XT/", "in der Währungsabteilung nicht gefunden"),
+        ("/countries/XT/", "nicht verknüpft"),
+        ("/countries/QQ/", "Land nicht gefunden"),
+    ],
+)
+def test_accept_language_de_shows_german(client, germany, url, german):
+    response = client.get(url, headers={"accept-language": "de-DE,de;q=0.9,en;q=0.5"})
+
+    assert '<html lang="de">' in response.text
+    assert german in response.text
+
+
+def test_every_page_has_a_language_switcher_posting_to_set_language(client, germany):
+    html = client.get("/?q=ger").text
+
+    assert '<form class="language-switcher" action="/i18n/setlang/" method="post">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<input type="hidden" name="next" value="/?q=ger">' in html
+    assert 'name="language" value="de"' in html
+
+
+def test_the_switcher_switches_to_german_and_back(client, germany):
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/?q=ger"})
+
+    assert response.status_code == 302
+    assert response.url == "/?q=ger"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    german = client.get(response.url).text
+    assert '<html lang="de">' in german
+    assert "Verknüpfte Länder" in german
+    assert 'value="de" lang="de" aria-pressed="true"' in german
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").text
+
+
+def test_the_chosen_language_beats_accept_language(client, germany):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    html = client.get("/", headers={"accept-language": "de"}).text
+
+    assert '<html lang="en">' in html

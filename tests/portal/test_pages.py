@@ -1,0 +1,276 @@
+"""The portal's pages render what the departments' ports give them."""
+
+import re
+
+import pytest
+
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.portal.conftest import linked_countries
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def names_in_table(response) -> list[str]:
+    """The country names in the linked-countries table, in the order shown."""
+    return re.findall(r'<td><a href="/countries/[A-Z]+/">([^<]+)</a></td>', response.text)
+
+
+@pytest.fixture
+def europe():
+    CurrencyFactory(code="EUR", name="Euro")
+    CurrencyFactory(code="CHF", name="Swiss franc")
+    LanguageFactory(code="de", name="German")
+    LanguageFactory(code="fr", name="French")
+    LanguageFactory(code="it", name="Italian")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="FR", name="France", currency_code="EUR", language_code="fr")
+    CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    CountryFactory(code="IT", name="Italy", currency_code="EUR", language_code=None)
+    CountryFactory(code="LI", name="Liechtenstein", currency_code=None, language_code=None)
+
+
+# --- Linked countries ----------------------------------------------------------------------
+
+
+def test_home_lists_linked_countries_with_currency_and_language_names(client, europe):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Linked countries</h1>" in html
+    assert '<a href="/countries/DE/">Germany</a>' in html
+    assert "Euro" in html
+    assert "Swiss franc" in html
+    assert "French" in html
+    # Not fully linked: not listed.
+    assert "Italy" not in html
+    assert "Liechtenstein" not in html
+
+
+def test_home_sorts_countries_by_name(client, europe):
+    response = client.get("/")
+
+    assert names_in_table(response) == ["Austria", "France", "Germany", "Switzerland"]
+
+
+def test_home_shows_the_counts_of_every_department(client, europe):
+    CountryFactory(code="XB", name="Broken", currency_code="ZZZ", language_code="de")
+
+    response = client.get("/")
+
+    html = response.text
+    assert "<dt>Countries</dt><dd>7</dd>" in html
+    assert "<dt>Fully linked</dt><dd>4</dd>" in html  # Broken's currency does not resolve
+    assert "<dt>Currencies</dt><dd>2</dd>" in html
+    assert "<dt>Languages</dt><dd>3</dd>" in html
+
+
+def test_home_searches_country_code_and_name(client, europe):
+    by_name = client.get("/", {"q": "land"})
+    by_code = client.get("/", {"q": "fr"})
+
+    assert names_in_table(by_name) == ["Switzerland"]
+    assert names_in_table(by_code) == ["France"]
+    assert 'value="land"' in by_name.text
+    assert "1 linked country" in by_name.text
+
+
+def test_home_search_without_match_says_so(client, europe):
+    response = client.get("/", {"q": "Atlantis"})
+
+    assert response.status_code == 200
+    assert names_in_table(response) == []
+    assert "No linked country matches “Atlantis”." in response.text
+
+
+def test_home_says_when_no_country_is_linked_yet(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "No country is linked to both a currency and a language yet." in response.text
+
+
+def test_home_shows_fifty_countries_a_page_and_links_the_next_page(client):
+    linked_countries(60)
+
+    first = client.get("/")
+    second = client.get("/", {"page": "2"})
+
+    assert names_in_table(first) == [f"Country {n:02d}" for n in range(50)]
+    assert names_in_table(second) == [f"Country {n:02d}" for n in range(50, 60)]
+    assert "Page 1 of 2" in first.text
+    assert 'rel="next" href="?page=2"' in first.text
+    assert 'rel="prev"' not in first.text
+    assert 'rel="prev" href="?page=1"' in second.text
+    assert 'rel="next"' not in second.text
+
+
+def test_pagination_links_keep_the_search(client):
+    linked_countries(55, name="Alpha {:02d}")
+    linked_countries(3, name="Beta {:02d}")
+
+    first = client.get("/", {"q": "alpha"})
+    second = client.get("/", {"q": "alpha", "page": 2})
+
+    assert 'rel="next" href="?q=alpha&amp;page=2"' in first.text
+    assert 'rel="prev" href="?q=alpha&amp;page=1"' in second.text
+    assert names_in_table(second) == [f"Alpha {n:02d}" for n in range(50, 55)]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-3", ""])
+def test_an_invalid_page_number_shows_the_first_page(client, page):
+    linked_countries(51)
+
+    response = client.get("/", {"page": page})
+
+    assert response.status_code == 200
+    assert "Page 1 of 2" in response.text
+    assert names_in_table(response)[0] == "Country 00"
+
+
+def test_a_page_past_the_end_is_empty_and_links_back(client, europe):
+    response = client.get("/", {"page": 9})
+
+    assert response.status_code == 200
+    assert names_in_table(response) == []
+    assert "There are no countries on this page." in response.text
+
+
+def test_pages_share_one_layout_with_navigation_and_footer(client, europe):
+    for url, title in [
+        ("/", "Linked countries"),
+        ("/currencies/", "Currencies"),
+        ("/languages/", "Languages"),
+        ("/countries/DE/", "Germany"),
+    ]:
+        html = client.get(url).text
+        assert f"<title>{title} · Country Provider</title>" in html
+        assert '<nav class="site-nav"' in html
+        assert 'href="/api/docs/"' in html
+        assert '<link rel="stylesheet" href="/static/portal/portal.css">' in html
+        assert '<footer class="site-footer">' in html
+        assert '<html lang="en">' in html
+
+
+def test_navigation_marks_the_current_page(client, europe):
+    html = client.get("/currencies/").text
+
+    assert '<a href="/currencies/" aria-current="page">Currencies</a>' in html
+    assert '<a href="/" aria-current="page">' not in html
+
+
+def test_stylesheet_is_served(client):
+    # The stylesheet lives in portal/static/portal/ and is found by the static finders.
+    from django.contrib.staticfiles import finders  # noqa: PLC0415
+
+    assert finders.find("portal/portal.css")
+
+
+# --- One country ---------------------------------------------------------------------------
+
+
+def test_country_shows_its_currency_and_language(client, europe):
+    response = client.get("/countries/CH/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Switzerland" in html
+    assert '<a href="/currencies/#currency-CHF">Swiss franc</a>' in html
+    assert '<a href="/languages/#language-de">German</a>' in html
+
+
+def test_country_code_in_the_url_is_case_insensitive(client, europe):
+    response = client.get("/countries/ch/")
+
+    assert response.status_code == 200
+    assert "<h1>Switzerland" in response.text
+
+
+def test_country_shows_a_missing_link_as_not_linked(client, europe):
+    response = client.get("/countries/IT/")
+
+    assert response.status_code == 200
+    assert "Euro" in response.text
+    assert "not linked" in response.text
+
+
+def test_country_linked_to_a_removed_currency_shows_the_link_as_broken(client, europe):
+    CurrencyFactory(code="XTS", name="Test currency")
+    CountryFactory(code="XT", name="Testland", currency_code="XTS", language_code="de")
+    CurrencyFactory._meta.model.objects.filter(code="XTS").delete()
+
+    response = client.get("/countries/XT/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert "broken" in html
+    assert "XTS</code> — not found in the currency department" in html
+    assert "German" in html
+
+
+def test_country_linked_to_a_removed_language_shows_the_link_as_broken(client, europe):
+    CountryFactory(code="XU", name="Utopia", currency_code="EUR", language_code="zzz")
+
+    response = client.get("/countries/XU/")
+
+    assert response.status_code == 200
+    assert "zzz</code> — not found in the language department" in response.text
+    assert "Euro" in response.text
+
+
+@pytest.mark.parametrize("code", ["QQ", "Q1", "TOOLONG"])
+def test_unknown_country_is_a_404_page(client, europe, code):
+    response = client.get(f"/countries/{code}/")
+
+    assert response.status_code == 404
+    assert "Country not found" in response.text
+    assert '<nav class="site-nav"' in response.text
+
+
+# --- Currencies and languages --------------------------------------------------------------
+
+
+def row(html: str, row_id: str) -> str:
+    match = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
+    assert match, f"no row {row_id}"
+    return match.group(1)
+
+
+def test_currencies_lists_every_currency_with_the_countries_using_it(client, europe):
+    CurrencyFactory(code="XXX", name="Nobody's money")
+
+    response = client.get("/currencies/")
+
+    assert response.status_code == 200
+    html = response.text
+    eur = row(html, "currency-EUR")
+    assert "Euro" in eur
+    # Countries by name, each linked to its page.
+    assert re.findall(r">([^<]+)</a>", eur) == ["Austria", "France", "Germany", "Italy"]
+    assert '<a href="/countries/AT/">Austria</a>' in eur
+    assert "Switzerland" in row(html, "currency-CHF")
+    assert "none" in row(html, "currency-XXX")
+
+
+def test_languages_lists_every_language_with_the_countries_speaking_it(client, europe):
+    response = client.get("/languages/")
+
+    assert response.status_code == 200
+    html = response.text
+    german = row(html, "language-de")
+    assert "German" in german
+    assert re.findall(r">([^<]+)</a>", german) == ["Austria", "Germany", "Switzerland"]
+    assert "France" in row(html, "language-fr")
+    assert "none" in row(html, "language-it")
+
+
+def test_currencies_lists_links_to_removed_currencies_as_broken(client, europe):
+    CountryFactory(code="XT", name="Testland", currency_code="XTS", language_code="de")
+
+    html = client.get("/currencies/").text
+
+    assert "Broken links" in html
+    broken = html.split("Broken links", 1)[1]
+    assert "XTS" in broken
+    assert '<a href="/countries/XT/">Testland</a>' in broken

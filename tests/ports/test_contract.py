@@ -1,0 +1,138 @@
+"""One contract per public port, run against both adapters: in-process, and HTTP to a real
+server on loopback (pytest-django's live_server)."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+
+from countries.public import Country, LinkedCountryPage, get_country_directory
+from currencies.public import Currency, get_currency_directory
+from languages.public import Language, get_language_directory
+from project.request_id import _current as current_request_id
+from project.topology import DEPARTMENTS, Topology
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+@pytest.fixture(params=["in-process", "http"])
+def adapter(request):
+    """Builds a port's adapter the way the settings choose it: in-process when this process
+    serves the department, HTTP to the live server when it does not."""
+
+    def build(get_directory):
+        if request.param == "in-process":
+            return get_directory()
+        live_server = request.getfixturevalue("live_server")
+        remote = Topology(
+            service="portal", service_urls=dict.fromkeys(DEPARTMENTS, live_server.url)
+        )
+        with override_settings(TOPOLOGY=remote):
+            return get_directory()
+
+    build.kind = request.param
+    return build
+
+
+def test_the_adapter_is_chosen_by_settings(adapter):
+    directory = adapter(get_currency_directory)
+
+    expected = "LocalDirectory" if adapter.kind == "in-process" else "HttpDirectory"
+    assert type(directory).__name__ == expected
+
+
+@pytest.mark.parametrize(
+    ("get_directory", "factory", "dto"),
+    [
+        (get_currency_directory, CurrencyFactory, Currency),
+        (get_language_directory, LanguageFactory, Language),
+    ],
+    ids=["currencies", "languages"],
+)
+class TestCodeNameDirectories:
+    def test_get_many_answers_dtos_by_stored_code_ignoring_case(
+        self, adapter, get_directory, factory, dto
+    ):
+        first, second = factory(name="First"), factory(name="Second")
+        factory(name="Not asked")
+
+        found = adapter(get_directory).get_many([first.code.swapcase(), second.code, "zzz"])
+
+        assert found == {
+            first.code: dto(code=first.code, name="First"),
+            second.code: dto(code=second.code, name="Second"),
+        }
+
+    def test_get_many_of_nothing_is_empty(self, adapter, get_directory, factory, dto):
+        assert adapter(get_directory).get_many([]) == {}
+
+    def test_list_all_follows_pagination_in_code_order(self, adapter, get_directory, factory, dto):
+        factory.create_batch(520)  # more than one page of 500
+
+        everything = adapter(get_directory).list_all()
+
+        assert len(everything) == 520
+        assert all(isinstance(item, dto) for item in everything)
+        assert [item.code for item in everything] == sorted(item.code for item in everything)
+
+    def test_count(self, adapter, get_directory, factory, dto):
+        factory.create_batch(3)
+
+        assert adapter(get_directory).count() == 3
+
+
+class TestCountryDirectory:
+    @pytest.fixture
+    def linked(self):
+        CurrencyFactory(code="EUR", name="Euro")
+        LanguageFactory(code="de", name="German")
+        CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+        CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+        CountryFactory(code="CH", name="Switzerland")
+
+    def test_get_many_and_list_all(self, adapter, linked):
+        directory = adapter(get_country_directory)
+
+        assert directory.get_many(["de"]) == {
+            "DE": Country(code="DE", name="Germany", currency_code="EUR", language_code="de")
+        }
+        assert [c.code for c in directory.list_all()] == ["AT", "CH", "DE"]
+        assert directory.count() == 3
+
+    def test_linked_page(self, adapter, linked):
+        page = adapter(get_country_directory).linked_page(page=1, page_size=1, ordering="name")
+
+        assert isinstance(page, LinkedCountryPage)
+        assert (page.count, page.num_pages, page.unavailable) == (2, 2, [])
+        assert (page.total_countries, page.total_fully_linked) == (3, 2)
+        [austria] = page.results
+        assert (austria.code, austria.name) == ("AT", "Austria")
+        assert (austria.currency.code, austria.currency.name) == ("EUR", "Euro")
+        assert (austria.language.code, austria.language.name) == ("de", "German")
+
+    def test_linked_page_search(self, adapter, linked):
+        page = adapter(get_country_directory).linked_page(search="germ")
+
+        assert [c.code for c in page.results] == ["DE"]
+
+    def test_linked_page_past_the_end_is_empty(self, adapter, linked):
+        page = adapter(get_country_directory).linked_page(page=9, page_size=1)
+
+        assert page.results == []
+        assert page.total_countries == 3
+
+
+def test_http_adapter_passes_the_request_id_on(live_server, caplog):
+    remote = Topology(service="portal", service_urls=dict.fromkeys(DEPARTMENTS, live_server.url))
+    with override_settings(TOPOLOGY=remote):
+        directory = get_currency_directory()
+    token = current_request_id.set("trace-me-123")
+    try:
+        with caplog.at_level(logging.INFO, logger="project.requests"):
+            directory.list_all()
+    finally:
+        current_request_id.reset(token)
+
+    served = [r for r in caplog.records if getattr(r, "path", None) == "/api/currencies/"]
+    assert [r.request_id for r in served] == ["trace-me-123"]

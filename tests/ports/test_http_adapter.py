@@ -1,0 +1,75 @@
+"""How the HTTP adapter behaves when the other department misbehaves: every failure becomes
+`DepartmentUnavailable`, within the configured timeouts."""
+
+import time
+
+import pytest
+from django.test import override_settings
+
+from currencies.public import Currency
+from project.http import HttpDirectory
+from project.ports import DepartmentUnavailable
+from tests.loopback import closed_port_url, scripted_server
+
+PAGE = {"count": 1, "next": None, "previous": None, "results": [{"code": "EUR", "name": "Euro"}]}
+
+
+def directory(base_url: str) -> HttpDirectory:
+    return HttpDirectory("currencies", f"{base_url}/api/currencies/", lambda item: Currency(**item))
+
+
+def test_refused_connection_is_unavailable():
+    with pytest.raises(DepartmentUnavailable, match="currencies department is unavailable"):
+        directory(closed_port_url()).list_all()
+
+
+@override_settings(SERVICE_READ_TIMEOUT=0.3)
+def test_slow_answer_is_unavailable_within_the_timeout_budget():
+    with scripted_server((200, PAGE, 2.0)) as server:
+        started = time.monotonic()
+        with pytest.raises(DepartmentUnavailable, match="no answer in time"):
+            directory(server.url).list_all()
+        elapsed = time.monotonic() - started
+
+    # One try and one retry of 0.3 s each, never the 2 s the server takes.
+    assert elapsed < 1.5
+
+
+def test_a_failed_get_is_retried_once():
+    with scripted_server((503, {}, 0), (200, PAGE, 0)) as server:
+        assert directory(server.url).list_all() == [Currency(code="EUR", name="Euro")]
+
+    assert len(server.requests) == 2
+
+
+def test_a_persistent_outage_is_unavailable_after_one_retry():
+    with (
+        scripted_server((503, {}, 0)) as server,
+        pytest.raises(DepartmentUnavailable, match="HTTP 503"),
+    ):
+        directory(server.url).list_all()
+
+    assert len(server.requests) == 2
+
+
+def test_a_server_error_is_unavailable_without_a_retry():
+    with (
+        scripted_server((500, {}, 0)) as server,
+        pytest.raises(DepartmentUnavailable, match="HTTP 500"),
+    ):
+        directory(server.url).list_all()
+
+    assert len(server.requests) == 1
+
+
+def test_one_batch_is_one_request_on_a_kept_alive_connection():
+    with scripted_server((200, PAGE, 0)) as server:
+        adapter = directory(server.url)
+        adapter.get_many(["eur", "usd", "chf"])
+        adapter.get_many(["gbp"])
+
+    paths = [path for path, _, _ in server.requests]
+    assert len(paths) == 2
+    assert "codes=chf%2Ceur%2Cusd" in paths[0]
+    # Both requests came over the same pooled connection.
+    assert len({client_port for _, _, client_port in server.requests}) == 1
