@@ -1,0 +1,76 @@
+import os
+from contextlib import contextmanager
+
+import pytest
+import requests
+
+from project.compare.servers import fresh_postgres_database
+from project.split import LocalSplit, free_ports
+
+
+@contextmanager
+def scratch_database(name: str):
+    """On a PostgreSQL test run, a fresh database of that name, dropped afterwards; yields its
+    URL. On SQLite runs yields "": each service then keeps its own files."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield ""
+        return
+    with fresh_postgres_database(url, name) as database_url:
+        yield database_url
+
+
+@pytest.fixture(scope="session")
+def split_database_url():
+    """The split services share one database (each service in its own schemas)."""
+    with scratch_database("country_provider_split_test") as url:
+        yield url
+
+
+FRONTEND_ORIGIN = "http://localhost:4200"
+
+
+@contextmanager
+def running_split(data_dir, database_url: str, **extra_env: str):
+    """The four services as real gunicorn processes on free loopback ports."""
+    services = ("portal", "countries", "currencies", "languages")
+    topology = LocalSplit(
+        ports=free_ports(services),
+        data_dir=data_dir,
+        database_url=database_url,
+        # As for the original workshop frontend, served from another origin.
+        extra_env={"CORS_ALLOWED_ORIGINS": FRONTEND_ORIGIN, **extra_env},
+    )
+    try:
+        topology.prepare()
+        for service in ("currencies", "languages", "countries", "portal"):
+            topology.start(service)
+        yield topology
+    finally:
+        topology.stop_all()
+
+
+@pytest.fixture(scope="package")
+def split(tmp_path_factory, split_database_url):
+    """The split topology shared by the topology tests; a test that stops a service starts
+    it again."""
+    with running_split(tmp_path_factory.mktemp("split"), split_database_url) as topology:
+        yield topology
+
+
+@pytest.fixture(scope="package")
+def tokens(split):
+    """A staff user per department, made by the command run with that service's SERVICE."""
+    return {
+        department: split.manage(
+            department, "create_department_user", f"{department}-staff", "--department", department
+        ).splitlines()[-1]
+        for department in ("countries", "currencies", "languages")
+    }
+
+
+@pytest.fixture
+def http():
+    session = requests.Session()
+    yield session
+    session.close()

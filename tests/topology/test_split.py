@@ -1,0 +1,171 @@
+"""The split topology: four gunicorn services on loopback, talking over real HTTP."""
+
+import json
+import time
+
+import pytest
+import requests
+
+from tests.flows import api_write, create_and_link_quenzaland
+
+pytestmark = pytest.mark.topology
+
+
+@pytest.fixture(scope="module")
+def linked_country(split, tokens):
+    """Quenzaland, each record created through its own service, linked through countries."""
+    with requests.Session() as http:
+        return create_and_link_quenzaland(http, split.url, tokens)
+
+
+def test_the_linked_country_shows_in_the_api_and_on_the_portal(http, split, linked_country):
+    linked = http.get(f"{split.url('countries')}/api/linked-countries/", timeout=10).json()
+    portal = http.get(f"{split.url('portal')}/", timeout=10)
+
+    assert linked["results"] == [
+        {
+            "code": "QZ",
+            "name": "Quenzaland",
+            "currency": {"code": "KZQ", "name": "Quetzal Crown"},
+            "language": {"code": "qz", "name": "Quenya"},
+        }
+    ]
+    assert portal.status_code == 200
+    assert "Quenzaland" in portal.text
+    assert "Quetzal Crown" in portal.text
+    assert "Quenya" in portal.text
+
+
+def test_each_service_serves_only_its_own_department(http, split):
+    assert http.get(f"{split.url('currencies')}/api/countries/", timeout=5).status_code == 404
+    assert http.get(f"{split.url('countries')}/api/currencies/", timeout=5).status_code == 404
+    assert http.get(f"{split.url('portal')}/api/countries/", timeout=5).status_code == 404
+    assert http.get(f"{split.url('countries')}/", timeout=5).status_code == 404
+
+
+def test_services_share_no_users(http, split, tokens):
+    # The currencies staff token means nothing to the countries service: its own auth tables.
+    response = api_write(
+        http,
+        f"{split.url('countries')}/api/countries/",
+        tokens["currencies"],
+        {"code": "ZQ", "name": "Z"},
+    )
+
+    assert response.status_code == 401
+
+
+def test_session_cookie_names_differ_per_service(http, split):
+    names = set()
+    for service in ("countries", "currencies", "languages"):
+        response = http.get(f"{split.url(service)}/admin/{service}/login/", timeout=5)
+        names.update(response.cookies.keys())
+
+    assert {"countries_csrftoken", "currencies_csrftoken", "languages_csrftoken"} <= names
+
+
+def logged_paths(split, service: str, request_id: str) -> list[str]:
+    lines = split.log_path(service).read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    return [r["path"] for r in records if r.get("request_id") == request_id]
+
+
+def test_one_request_id_across_the_three_logs(http, split, linked_country):
+    http.get(f"{split.url('portal')}/", headers={"X-Request-ID": "trace-split-1"}, timeout=10)
+    time.sleep(0.5)  # let each service flush its log line
+
+    assert "/" in logged_paths(split, "portal", "trace-split-1")
+    assert "/api/linked-countries/" in logged_paths(split, "countries", "trace-split-1")
+    assert "/api/currencies/" in logged_paths(split, "currencies", "trace-split-1")
+
+
+def test_a_portal_page_costs_one_http_call_per_department_and_hop(http, split, linked_country):
+    request_id = "count-calls"
+    http.get(f"{split.url('portal')}/", headers={"X-Request-ID": request_id}, timeout=10)
+    time.sleep(0.5)
+
+    # The portal asks each department once; countries asks currencies and languages once more.
+    assert logged_paths(split, "countries", request_id) == ["/api/linked-countries/"]
+    assert logged_paths(split, "currencies", request_id) == ["/api/currencies/"] * 2
+    assert logged_paths(split, "languages", request_id) == ["/api/languages/"] * 2
+
+
+@pytest.fixture(scope="class")
+def currencies_stopped(split, linked_country):
+    split.stop("currencies")
+    yield
+    if "currencies" not in split.processes:
+        split.start("currencies")
+
+
+@pytest.mark.usefixtures("currencies_stopped")
+class TestCurrenciesDown:
+    """Stop the currency service: the others degrade, nothing is lost, and all recovers once it
+    is back, without restarting anything else. (The tests run in this order.)"""
+
+    def test_portal_degrades_within_its_timeout_budget(self, http, split):
+        started = time.monotonic()
+        response = http.get(f"{split.url('portal')}/", timeout=15)
+        elapsed = time.monotonic() - started
+
+        assert response.status_code == 200
+        assert "The currency department is unavailable right now." in response.text
+        assert "Quenzaland" in response.text
+        assert elapsed < 10
+
+    def test_linked_countries_answer_200_naming_currencies(self, http, split):
+        body = http.get(f"{split.url('countries')}/api/linked-countries/", timeout=15).json()
+
+        assert body["unavailable"] == ["currencies"]
+        assert body["results"][0]["currency"] == {"code": "KZQ", "name": None}
+        assert body["results"][0]["language"]["name"] == "Quenya"
+
+    def test_readiness_of_the_others_does_not_depend_on_it(self, http, split):
+        for service in ("portal", "countries", "languages"):
+            assert http.get(f"{split.url(service)}/readyz", timeout=5).status_code == 200
+
+    def test_linking_answers_503_and_saves_nothing(self, http, split, tokens):
+        response = api_write(
+            http,
+            f"{split.url('countries')}/api/countries/",
+            tokens["countries"],
+            {"code": "ZY", "name": "Zyland", "currency_code": "KZQ"},
+        )
+
+        assert response.status_code == 503
+        assert "currencies department is unavailable" in response.json()["detail"]
+        assert http.get(f"{split.url('countries')}/api/countries/ZY/", timeout=5).status_code == 404
+
+    def test_everything_works_again_once_it_is_back(self, http, split, tokens):
+        split.start("currencies")
+
+        body = http.get(f"{split.url('countries')}/api/linked-countries/", timeout=10).json()
+        portal = http.get(f"{split.url('portal')}/", timeout=10)
+        response = api_write(
+            http,
+            f"{split.url('countries')}/api/countries/",
+            tokens["countries"],
+            {"code": "ZY", "name": "Zyland", "currency_code": "KZQ"},
+        )
+
+        assert body["unavailable"] == []
+        assert body["results"][0]["currency"]["name"] == "Quetzal Crown"
+        assert "unavailable right now" not in portal.text
+        assert response.status_code == 201
+
+
+def test_with_countries_down_the_currency_and_language_pages_still_work(
+    http, split, linked_country
+):
+    split.stop("countries")
+    try:
+        currencies = http.get(f"{split.url('portal')}/currencies/", timeout=15)
+        languages = http.get(f"{split.url('portal')}/languages/", timeout=15)
+        home = http.get(f"{split.url('portal')}/", timeout=15)
+    finally:
+        split.start("countries")
+
+    assert currencies.status_code == languages.status_code == home.status_code == 200
+    assert "Quetzal Crown" in currencies.text
+    assert "Quenya" in languages.text
+    assert "The country department is unavailable right now." in home.text
