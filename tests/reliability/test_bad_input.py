@@ -1,0 +1,148 @@
+"""A corpus of bad input against every write endpoint: each answer is a 4xx with a clear
+message, and no row changes."""
+
+import json
+
+import pytest
+
+from countries.models import Country
+from currencies.models import Currency
+from languages.models import Language
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+# (department, method, path, a valid body): every write the APIs offer.
+WRITES = [
+    ("countries", "post", "/api/countries/", {"code": "QA", "name": "Name"}),
+    ("countries", "patch", "/api/countries/AT/", {"name": "Name"}),
+    ("currencies", "post", "/api/currencies/", {"code": "QQQ", "name": "Name"}),
+    ("currencies", "patch", "/api/currencies/EUR/", {"name": "Name"}),
+    ("languages", "post", "/api/languages/", {"code": "qq", "name": "Name"}),
+    ("languages", "patch", "/api/languages/de/", {"name": "Name"}),
+    ("countries", "post", "/api/v1/countries", {"shortName": "QA", "name": "Name"}),
+    ("currencies", "post", "/api/v1/currencies", {"shortName": "QQQ", "name": "Name"}),
+    ("languages", "post", "/api/v1/languages", {"shortName": "qq", "name": "Name"}),
+]
+CODE_FIELD = {"code", "shortName"}
+
+
+def name_cases():
+    return {
+        "empty name": "",
+        "whitespace name": "   \t ",
+        "over-long name": "n" * 101,
+        "control characters": "bell\x07",
+        "null byte": "nul\x00",
+        "null name": None,
+        "number name": 42,
+        "list name": ["Name"],
+        "object name": {"name": "Name"},
+        "boolean name": True,
+    }
+
+
+def code_cases():
+    return {
+        "digits": "12",
+        "punctuation": "A;",
+        "non-ASCII letters": "ÄÖ",
+        "over-long code": "ABCD",
+        "SQL injection": "A' OR '1'='1",
+        "HTML injection": "<script>",
+        "empty code": "",
+        "null code": None,
+        "number code": 7,
+    }
+
+
+@pytest.fixture
+def existing():
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="AT", name="Austria")
+
+
+def snapshot():
+    return [
+        sorted(Model.objects.values_list("code", "name")) for Model in (Country, Currency, Language)
+    ]
+
+
+def bad_bodies():
+    for department, method, path, valid in WRITES:
+        for label, value in name_cases().items():
+            yield pytest.param(
+                department, method, path, {**valid, "name": value}, id=f"{method} {path} {label}"
+            )
+        code_field = next((f for f in valid if f in CODE_FIELD), None)
+        if code_field:
+            for label, value in code_cases().items():
+                yield pytest.param(
+                    department,
+                    method,
+                    path,
+                    {**valid, code_field: value},
+                    id=f"{method} {path} {label}",
+                )
+
+
+@pytest.mark.parametrize(("department", "method", "path", "body"), list(bad_bodies()))
+def test_bad_values_are_4xx_with_a_message_and_change_nothing(
+    api_as, existing, department, method, path, body
+):
+    before = snapshot()
+
+    response = getattr(api_as(department), method)(path, body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert response.json(), "a message per field"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("department", "method", "path", "valid"), WRITES)
+class TestMalformedRequests:
+    def test_malformed_json(self, api_as, existing, department, method, path, valid):
+        before = snapshot()
+        response = getattr(api_as(department), method)(
+            path, '{"name": "x",', content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert "JSON parse error" in response.json()["detail"]
+        assert snapshot() == before
+
+    def test_wrong_content_type(self, api_as, existing, department, method, path, valid):
+        before = snapshot()
+        response = getattr(api_as(department), method)(
+            path, "name=x&code=QA", content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 415
+        assert "Unsupported media type" in response.json()["detail"]
+        assert snapshot() == before
+
+    def test_huge_body(self, api_as, existing, department, method, path, valid):
+        before = snapshot()
+        body = json.dumps({**valid, "name": "x" * 200_000})
+        response = getattr(api_as(department), method)(path, body, content_type="application/json")
+        assert response.status_code == 413
+        assert "larger than" in response.json()["detail"]
+        assert snapshot() == before
+
+    def test_a_json_array_instead_of_an_object(
+        self, api_as, existing, department, method, path, valid
+    ):
+        before = snapshot()
+        response = getattr(api_as(department), method)(path, [valid], format="json")
+        assert response.status_code == 400
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ["Côte d’Ivoire", "中国", "Åland", "Ñandú ☃", "O'Brien <b>"])  # noqa: RUF001
+def test_real_world_names_round_trip_exactly(api, api_as, name):
+    created = api_as("countries").post(
+        "/api/countries/", {"code": "QA", "name": name}, format="json"
+    )
+
+    assert created.status_code == 201
+    assert api.get("/api/countries/QA/").json()["name"] == name
+    assert api.get("/api/v1/countries/QA").json()["name"] == name

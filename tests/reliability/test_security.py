@@ -1,0 +1,176 @@
+"""Production settings, CSRF, rate limits, department separation and what errors reveal."""
+
+import logging
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.test import Client, override_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from currencies.models import Currency
+from project.request_id import JsonFormatter
+from project.split import BASE_DIR
+from tests.factories import department_user
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def test_production_settings_pass_the_deployment_checklist_without_warnings():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "country-provider.example.org",
+        "DATA_DIR": str(BASE_DIR / "var" / "check-deploy"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SESSION_COOKIE_SECURE=True)
+def test_security_headers_on_every_page(client):
+    response = client.get("/", secure=True)
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31_536_000)
+def test_https_redirects_browsers_but_not_service_calls_or_probes(client):
+    assert client.get("/").status_code == 301
+    assert client.get("/", secure=True)["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert client.get("/api/countries/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/i18n/setlang/", {"language": "de", "next": "/"}),
+        ("/admin/countries/login/", {"username": "x", "password": "y"}),
+        ("/admin/login/", {"username": "x", "password": "y"}),
+    ],
+)
+def test_csrf_is_enforced_on_every_form(path, data):
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.post(path, data).status_code == 403
+
+
+def test_session_writes_to_the_api_need_the_csrf_token():
+    department_user("currencies", username="sam")
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="sam", password="correct horse")
+
+    response = client.post(
+        "/api/currencies/", {"code": "QQQ", "name": "X"}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not Currency.objects.exists()
+
+
+@pytest.fixture
+def low_rates(monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"write": "3/min", "login": "2/min"})
+
+
+def test_api_writes_are_throttled_per_user(api_as, low_rates):
+    client = api_as("currencies")
+    codes = ["QQA", "QQB", "QQC", "QQD"]
+
+    statuses = [
+        client.post("/api/currencies/", {"code": c, "name": "X"}, format="json").status_code
+        for c in codes
+    ]
+
+    assert statuses == [201, 201, 201, 429]
+    assert client.get("/api/currencies/").status_code == 200  # reads are not limited
+    assert Currency.objects.count() == 3
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/admin/languages/login/"])
+def test_logins_are_throttled_per_address(client, low_rates, path):
+    department_user("languages", username="lu")
+    for _ in range(2):
+        client.post(path, {"username": "lu", "password": "wrong"})
+
+    refused = client.post(path, {"username": "lu", "password": "correct horse"})
+
+    assert refused.status_code == 429
+    assert "Too many login attempts" in refused.content.decode()
+
+
+def test_staff_cannot_edit_another_departments_data_in_the_admin(client):
+    Currency.objects.create(code="EUR", name="Euro")
+    department_user("languages", username="lena")
+    client.login(username="lena", password="correct horse")
+
+    change = client.post(
+        f"/admin/currencies/currencies/currency/{Currency.objects.get().pk}/change/",
+        {"name": "Hacked"},
+    )
+
+    assert change.status_code == 403
+    assert Currency.objects.get().name == "Euro"
+
+
+@pytest.fixture
+def crash(monkeypatch):
+    """A bug somewhere below a view."""
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret-internal-detail")
+
+    monkeypatch.setattr("project.api.StandardPagination.paginate_queryset", boom)
+    monkeypatch.setattr("portal.pages.get_currency_directory", boom)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/api/currencies/", "application/json"), ("/currencies/", "text/html")],
+)
+def test_errors_show_no_traceback_or_detail(crash, path, content_type):
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path)
+
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith(content_type)
+    assert "Traceback" not in body
+    assert "secret-internal-detail" not in body
+    assert "Something went wrong" in body
+
+
+def test_no_token_or_secret_in_the_logs(api, caplog, settings):
+    department_user("countries", username="tom")
+    token = "0123456789abcdef0123456789abcdef01234567"
+    with caplog.at_level(logging.DEBUG):
+        api.post(
+            "/api/countries/",
+            {"code": "QA", "name": "X"},
+            format="json",
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
+        api.get("/api/countries/?search=x", HTTP_AUTHORIZATION="Token wrong")
+
+    formatter = JsonFormatter()
+    logged = "\n".join(formatter.format(record) for record in caplog.records)
+    assert '"path": "/api/countries/"' in logged
+    assert token not in logged
+    assert settings.SECRET_KEY not in logged
