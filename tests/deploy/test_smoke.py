@@ -1,0 +1,152 @@
+"""The rendered microservices overlay, run: its migration Jobs, then its four Deployments as
+local processes with their commands and env, reached the way the Ingress routes requests."""
+
+import re
+
+import pytest
+import requests
+
+from tests.deploy.cluster import LocalCluster
+from tests.deploy.manifests import ingress_hosts
+from tests.flows import create_and_link_quenzaland
+
+pytestmark = pytest.mark.topology
+
+DEPARTMENTS = ("countries", "currencies", "languages")
+
+
+@pytest.fixture(scope="module")
+def cluster(overlays, tmp_path_factory, deploy_database_url):
+    cluster = LocalCluster(
+        overlays["microservices"], tmp_path_factory.mktemp("cluster"), deploy_database_url
+    )
+    try:
+        cluster.collect_static()  # the image build does this
+        cluster.run_jobs()
+        cluster.start_deployments()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def host(cluster) -> str:
+    (host,) = ingress_hosts(cluster.network.ingresses)
+    return host
+
+
+@pytest.fixture(scope="module")
+def tokens(cluster) -> dict[str, str]:
+    """A staff user per department, made in that service's Deployment (as with kubectl exec)."""
+    output = cluster.manage_each(
+        {d: ("create_department_user", f"{d}-staff", "--department", d) for d in DEPARTMENTS}
+    )
+    return {department: out.splitlines()[-1] for department, out in output.items()}
+
+
+def ingress_client(cluster) -> requests.Session:
+    """A client that reaches the cluster through its Ingress (the proxy stands in for it)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {"http": cluster.network.url}
+    return session
+
+
+@pytest.fixture
+def http(cluster):
+    with ingress_client(cluster) as session:
+        yield session
+
+
+def test_every_probe_of_every_deployment_passes(cluster):
+    for pod in cluster.deployments():
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            with requests.get(cluster.probe_url(pod, probe), timeout=5) as answer:
+                assert answer.status_code == 200, f"{pod.name} {probe}"
+
+
+@pytest.fixture(scope="module")
+def linked_country(cluster, host, tokens):
+    """Quenzaland created and linked through the Ingress: linking makes countries check both
+    codes with the other departments."""
+    with ingress_client(cluster) as http:
+        return create_and_link_quenzaland(http, lambda department: f"http://{host}", tokens)
+
+
+def test_a_country_linked_through_the_ingress_shows_on_the_portal(http, host, linked_country):
+    base = f"http://{host}"
+    linked = http.get(f"{base}/api/linked-countries/", timeout=15).json()
+    portal = http.get(f"{base}/", timeout=15)
+
+    assert linked["unavailable"] == []
+    assert linked["results"] == [
+        {
+            "code": "QZ",
+            "name": "Quenzaland",
+            "currency": {"code": "KZQ", "name": "Quetzal Crown"},
+            "language": {"code": "qz", "name": "Quenya"},
+        }
+    ]
+    assert portal.status_code == 200
+    assert "unavailable" not in portal.text
+    for name in ("Quenzaland", "Quetzal Crown", "Quenya"):
+        assert name in portal.text
+
+
+def test_the_compatibility_api_answers_through_the_ingress(http, host, linked_country):
+    base = f"http://{host}"
+    for path, expected in (
+        ("/api/v1/countries", "Quenzaland"),
+        ("/api/v1/currencies", "KZQ"),
+        ("/api/v1/languages", "Quenya"),
+        ("/api/v1/countries-with-languages-and-currencies", "Quetzal Crown"),
+    ):
+        response = http.get(f"{base}{path}", timeout=15)
+        assert response.status_code == 200, path
+        assert expected in response.text, path
+
+
+def test_the_services_call_each_other_by_their_service_names(http, host, cluster, linked_country):
+    cluster.network.hops.clear()
+
+    http.get(f"http://{host}/", timeout=15)
+
+    called = {(h, p.rstrip("/"), w) for h, p, w in cluster.network.hops}
+    assert (host, "", "portal") in called
+    assert ("countries:8000", "/api/linked-countries", "countries") in called
+    assert ("currencies:8000", "/api/currencies", "currencies") in called
+    assert ("languages:8000", "/api/languages", "languages") in called
+
+
+@pytest.mark.parametrize(
+    ("path", "cookie"),
+    [
+        ("/admin/countries/login/", "countries_csrftoken"),
+        ("/admin/currencies/login/", "currencies_csrftoken"),
+        ("/admin/languages/login/", "languages_csrftoken"),
+        ("/admin/login/", "portal_csrftoken"),
+    ],
+)
+def test_each_admin_site_is_served_by_its_own_service(http, host, path, cookie):
+    response = http.get(f"http://{host}{path}", timeout=15)
+
+    assert response.status_code == 200
+    assert cookie in response.cookies
+
+
+def test_the_portal_serves_the_static_files_of_every_page(http, host):
+    home = http.get(f"http://{host}/", timeout=15).text
+    admin = http.get(f"http://{host}/admin/countries/login/", timeout=15).text
+    assets = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', home + admin))
+
+    assert any("admin/" in a for a in assets) and any("admin/" not in a for a in assets)
+    for asset in assets:
+        assert http.get(f"http://{host}{asset}", timeout=15).status_code == 200, asset
+
+
+def test_the_ingress_exposes_the_countries_api_schema(http, host):
+    response = http.get(f"http://{host}/api/schema/", timeout=15)
+
+    assert response.status_code == 200
+    assert "Country Provider API (countries)" in response.text
+    assert http.get(f"http://{host}/api/docs/", timeout=15).status_code == 200
