@@ -1,0 +1,91 @@
+"""`manage.py compare_topologies --quick`, end to end: both topologies as gunicorn processes on
+loopback, every scenario measured, results written, and no process left behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from project.compare.run import MARKER_VARIABLE, SCENARIOS
+from project.split import BASE_DIR
+
+pytestmark = pytest.mark.topology
+
+
+def processes_marked(run_id: str) -> list[int]:
+    """Processes whose environment carries this run's marker (gunicorn masters and workers)."""
+    marker = f"{MARKER_VARIABLE}={run_id}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone, or not ours to read
+    return found
+
+
+def run_command(*args: str, timeout: float) -> subprocess.CompletedProcess:
+    """Run the command; past the timeout, SIGTERM lets it stop its processes before it ends."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "compare_topologies", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, "SECRET_KEY": "tests-only-not-a-secret"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGTERM)
+        try:
+            stdout, stderr = process.communicate(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+        pytest.fail(
+            f"compare_topologies took over {timeout} s:\n{stdout[-3000:]}\n{stderr[-3000:]}"
+        )
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def test_quick_comparison_end_to_end(tmp_path):
+    output = tmp_path / "compare"
+
+    done = run_command("--quick", "--output", str(output), timeout=150)
+
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    result = json.loads((output / "latest.json").read_text())
+    assert processes_marked(result["run_id"]) == []
+
+    [run] = result["runs"]
+    assert run["countries"] == 250
+    assert run["synthetic_countries"] == 1
+    for topology in ("monolith", "split"):
+        assert set(run["results"][topology]) == set(SCENARIOS)
+        for scenario, measured in run["results"][topology].items():
+            assert measured["requests"] > 0, (topology, scenario)
+            assert measured["errors"] == 0, (topology, scenario, measured)
+            assert measured["rps"] > 0
+            assert 0 < measured["p50_ms"] <= measured["p95_ms"] <= measured["p99_ms"]
+    assert set(run["ratios"]) == set(SCENARIOS)
+    for floor in ("floor", "stack_floor"):
+        assert run[floor]["requests"] > 0 and run[floor]["errors"] == 0, run[floor]
+    for way in ("in_process", "http"):
+        assert run["port_call"][way]["calls"] >= 1_000
+        assert run["port_call"][way]["p50_ms"] > 0
+    assert result["targets"]
+
+    png = (output / "latest.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(list(output.glob("compare-*.json"))) == 1
+    assert "| portal |" in done.stdout
+    assert "| floor: minimal Django" in done.stdout
+    assert "| stack floor: product middleware" in done.stdout

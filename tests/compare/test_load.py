@@ -1,0 +1,125 @@
+"""The comparison's load generator is bounded in count and in time, and counts errors."""
+
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from project.compare import load
+from project.compare.run import targets
+
+
+@contextmanager
+def loopback_server(delay: float = 0.0, status: int = 200):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the sessions expect
+
+        def do_GET(self):
+            time.sleep(delay)
+            body = b"ok"
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_stops_at_the_request_cap():
+    with loopback_server() as url:
+        result = load.drive(load.get(url), concurrency=3, duration=30, max_requests=25)
+
+    assert result.requests == 25
+    assert result.errors == 0
+    assert result.seconds < 10
+    assert 0 < result.p50_ms <= result.p95_ms <= result.p99_ms <= result.max_ms
+
+
+def test_stops_at_the_deadline():
+    with loopback_server(delay=0.01) as url:
+        started = time.perf_counter()
+        result = load.drive(load.get(url), concurrency=2, duration=0.3, max_requests=100_000)
+        elapsed = time.perf_counter() - started
+
+    assert 0 < result.requests < 100
+    assert elapsed < 2
+
+
+def test_unexpected_answers_and_refused_connections_are_errors():
+    with loopback_server(status=503) as url:
+        result = load.drive(load.get(url), concurrency=2, duration=5, max_requests=10)
+    assert (result.requests, result.errors, result.rps) == (10, 10, 0.0)
+    assert result.first_error.startswith("HTTP 503")
+
+    refused = load.drive(load.get("http://127.0.0.1:1/"), concurrency=1, duration=5, max_requests=3)
+    assert (refused.requests, refused.errors) == (3, 3)
+    assert refused.first_error.startswith("ConnectionError")
+
+
+def test_a_supply_that_runs_out_ends_the_load():
+    supply = iter(range(7))
+
+    def payload():
+        try:
+            return {"n": next(supply)}
+        except StopIteration:
+            raise load.Exhausted from None
+
+    with loopback_server() as url:
+        calls = []
+
+        def send(session):
+            calls.append(payload())
+            return session.get(url, timeout=load.REQUEST_TIMEOUT)
+
+        result = load.drive(load.Call(send), concurrency=3, duration=10, max_requests=1_000)
+
+    assert result.requests == len(calls) == 7
+    assert result.errors == 0
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"), [(50, 5), (95, 10), (99, 10), (10, 1), (0, 1), (100, 10)]
+)
+def test_nearest_rank_percentile(q, expected):
+    assert load.percentile([float(n) for n in range(1, 11)], q) == expected
+
+
+def test_targets_compare_the_ratios_the_issue_sets():
+    def row(rps, p50):
+        return {"rps": rps, "p50_ms": p50}
+
+    runs = [
+        {
+            "countries": 250,
+            "floor": row(1000, 2),
+            "results": {"monolith": {"portal": row(600, 6)}, "split": {"portal": row(200, 15)}},
+        },
+        {
+            "countries": 25_000,
+            "floor": row(1000, 2),
+            "results": {"monolith": {"portal": row(500, 8)}, "split": {"portal": row(300, 12)}},
+        },
+    ]
+
+    checks = {check["target"]: (check["value"], check["ok"]) for check in targets(runs)}
+
+    assert checks["monolith portal req/s / floor req/s (250 countries)"] == (0.6, True)
+    assert checks["split portal req/s / monolith portal req/s (250 countries)"] == (0.333, False)
+    assert checks["split portal p50 / monolith portal p50 (250 countries)"] == (2.5, False)
+    assert checks["split portal p50 / monolith portal p50 (25,000 countries)"] == (1.5, True)
+    assert checks["monolith portal p50 at 25,000 / at 250"] == (1.333, True)
+    assert checks["split portal p50 at 25,000 / at 250"] == (0.8, True)
