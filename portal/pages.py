@@ -73,8 +73,6 @@ class Unavailable:
 class HomePage:
     search: str
     linked: LinkedCountryPage | None  # None while the country department is unavailable
-    currency_count: int | None
-    language_count: int | None
     unavailable: Unavailable
 
     @property
@@ -91,8 +89,9 @@ class HomePage:
 
 
 def home_page(*, search: str = "", page: int = 1) -> HomePage:
-    """Fully linked countries by name, one page of them, and how many records each department
-    holds: one call to each port."""
+    """Fully linked countries by name, one page of them, with the country totals: one call to
+    the country port, which asks the currency and language ports for the names. The page asks
+    no department more than that: in the split topology every call is a network hop."""
     unavailable = Unavailable()
     linked = unavailable.ask(
         lambda: get_country_directory().linked_page(
@@ -102,15 +101,7 @@ def home_page(*, search: str = "", page: int = 1) -> HomePage:
     if linked is not None:
         for department in linked.unavailable:
             unavailable.add(department)
-    currency_count = unavailable.ask(lambda: get_currency_directory().count())
-    language_count = unavailable.ask(lambda: get_language_directory().count())
-    return HomePage(
-        search=search,
-        linked=linked,
-        currency_count=currency_count,
-        language_count=language_count,
-        unavailable=unavailable,
-    )
+    return HomePage(search=search, linked=linked, unavailable=unavailable)
 
 
 # --- One country ---------------------------------------------------------------------------

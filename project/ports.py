@@ -37,9 +37,6 @@ class Directory(Protocol[T_co]):
     def list_all(self) -> list[T_co]:
         """Every record, ordered by code."""
 
-    def count(self) -> int:
-        """How many records there are."""
-
 
 def choose_adapter(department: str, *, local: Callable[[], T], remote: Callable[[str], T]) -> T:
     """In-process adapter when this process serves `department`, else HTTP to its service URL."""
@@ -83,7 +80,3 @@ class LocalDirectory(Generic[T]):
     def list_all(self) -> list[T]:
         with database_errors_as_unavailable(self._department):
             return self._read(self._list())
-
-    def count(self) -> int:
-        with database_errors_as_unavailable(self._department):
-            return self._list().count()

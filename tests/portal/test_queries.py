@@ -28,10 +28,10 @@ def queries_per_alias(client, url: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("url", PAGES)
 def test_queries_do_not_grow_with_the_data(client, url):
-    linked_countries(5)
+    linked_countries(55)  # more than a page of 50
     few = queries_per_alias(client, url)
 
-    linked_countries(55)  # 60 in all: more than a page of 50
+    linked_countries(200)
     many = queries_per_alias(client, url)
 
     assert many == few
@@ -93,15 +93,12 @@ def port_calls(monkeypatch):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (
-            "/?page=2",
-            [("countries", "linked_page"), ("currencies", "count"), ("languages", "count")],
-        ),
+        ("/?page=2", [("countries", "linked_page")]),
         ("/currencies/", [("currencies", "list_all"), ("countries", "list_all")]),
         ("/languages/", [("languages", "list_all"), ("countries", "list_all")]),
     ],
 )
-def test_a_page_makes_one_port_call_per_department(client, port_calls, url, expected):
+def test_a_page_makes_at_most_one_port_call_per_department(client, port_calls, url, expected):
     linked_countries(60)
 
     assert client.get(url).status_code == 200
