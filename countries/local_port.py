@@ -1,9 +1,10 @@
 """The in-process adapter of the country port: selectors, mapped to the port's DTOs."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 
 from countries.public import Country, Link, LinkedCountry, LinkedCountryPage
 from countries.selectors import LinkedCountries, country_list, linked_countries
+from project.paginator import ThriftyPaginator
 from project.ports import LocalDirectory, database_errors_as_unavailable
 
 
@@ -31,9 +32,7 @@ class LocalCountryDirectory(LocalDirectory[Country]):
 
     def _linked_page(self, search, page, page_size, ordering):
         linked = linked_countries(search=search, ordering=ordering)
-        paginator = Paginator(linked.countries, page_size)
-        if not search:  # every resolvable country: counted already, no second COUNT
-            paginator.count = linked.total_fully_linked
+        paginator = ThriftyPaginator(linked.countries, page_size, count=linked.count)
         try:
             rows = list(paginator.page(page).object_list)
         except (EmptyPage, PageNotAnInteger):

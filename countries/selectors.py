@@ -42,6 +42,7 @@ class LinkedCountries:
     unavailable: list[str]
     total_countries: int
     total_fully_linked: int
+    count: int | None  # how many `countries`, when known without another query
 
 
 def _resolve(directory, codes: list[str], department: str, unavailable: list[str]) -> dict | None:
@@ -78,6 +79,7 @@ def linked_countries(
     resolvable = fully_linked.exclude(broken)
     # Two counts, each answered from an index, rather than one aggregate over every row.
     totals = {"countries": Country.objects.count(), "fully_linked": resolvable.count()}
+    unfiltered = not search and codes is None
     return LinkedCountries(
         countries=filter_code_and_name(resolvable, search=search, codes=codes).order_by(
             ordering, "code"
@@ -87,4 +89,5 @@ def linked_countries(
         unavailable=unavailable,
         total_countries=totals["countries"],
         total_fully_linked=totals["fully_linked"],
+        count=totals["fully_linked"] if unfiltered else None,
     )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from project.paginator import ThriftyPaginator
 from project.ports import DepartmentUnavailable
 
 
@@ -17,6 +18,14 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    # No page controls in the browsable API: they would COUNT even where the answer needs none.
+    template = None
+
+    def __init__(self, *, count: int | None = None):
+        self.known_count = count  # the number of items, when the caller has counted them
+
+    def django_paginator_class(self, object_list, per_page):
+        return ThriftyPaginator(object_list, per_page, count=self.known_count)
 
     # DRF quietly falls back to defaults on a malformed value; a wrong value deserves an answer.
     def get_page_number(self, request, paginator):
