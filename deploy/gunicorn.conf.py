@@ -5,9 +5,15 @@ the node's). The worker heartbeat lives in memory so the root filesystem can be 
 
 import os
 
+from project.topology import calls_other_services
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (gunicorn's gthread worker) for a service that waits on other services' answers: it
+# serves other requests meanwhile. A service that waits on none keeps the sync worker: threads
+# would only add switching between them.
+_default_threads = 4 if calls_other_services(os.environ.get("SERVICE", "all")) else 1
+threads = int(os.environ.get("GUNICORN_THREADS") or _default_threads)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # seconds; callers keep pooled connections to each service

@@ -29,6 +29,11 @@ _CALLS = {
 }
 
 
+def calls_other_services(service: str) -> bool:
+    """Whether `service` waits on other services' answers (the portal; countries when split)."""
+    return bool(_CALLS.get(service))
+
+
 @dataclass(frozen=True)
 class Topology:
     service: str

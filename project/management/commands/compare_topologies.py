@@ -61,7 +61,11 @@ class Command(BaseCommand):
             "per service (at least 1) unless --split-workers says otherwise",
         )
         parser.add_argument("--split-workers", type=int, help="gunicorn workers per service")
-        parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (default 1)")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="GUNICORN_THREADS for every process (default: 4 where a service calls others)",
+        )
         parser.add_argument(
             "--countries", type=_numbers, help="data sizes, e.g. 250,25000 (the default)"
         )
