@@ -1,9 +1,8 @@
 """Countries link to a currency and a language by code, checked with those departments."""
 
 import pytest
-from django.db import connections
-from django.test.utils import CaptureQueriesContext
 
+from countries import selectors
 from countries.models import Country
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 from tests.queries import queries_per_alias
@@ -158,15 +157,31 @@ def test_linked_countries_ordering_is_code_or_name(api, value):
     assert list(response.json()) == ["ordering"]
 
 
-def test_linked_countries_read_each_distinct_code_once(api, euro_and_german):
+def test_linked_countries_ask_for_each_distinct_code_of_a_fully_linked_country_once(
+    api, euro_and_german, monkeypatch
+):
+    CurrencyFactory(code="CHF", name="Swiss franc")
+    LanguageFactory(code="fr", name="French")
     CountryFactory.create_batch(30, currency_code="EUR", language_code="de")
+    CountryFactory(code="CH", currency_code="CHF", language_code="fr")
+    CountryFactory(code="XA", currency_code="USD", language_code=None)  # not fully linked
+    CountryFactory(code="XB", currency_code=None, language_code="it")
+    asked = {}
 
-    with CaptureQueriesContext(connections["countries"]) as queries:
-        assert api.get("/api/linked-countries/").json()["count"] == 30
+    def recording(department, real):
+        class Recording:
+            def get_many(self, codes):
+                asked[department] = sorted(codes)
+                return real().get_many(codes)
 
-    distinct = [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
-    # One column each and no ORDER BY: Meta.ordering must not widen the DISTINCT to every row.
-    assert len(distinct) == 2
-    for sql in distinct:
-        assert sql.count("AS") == 1, sql
-        assert "ORDER BY" not in sql, sql
+        return Recording
+
+    for department, getter in [
+        ("currencies", "get_currency_directory"),
+        ("languages", "get_language_directory"),
+    ]:
+        real = getattr(selectors, getter)
+        monkeypatch.setattr(selectors, getter, recording(department, real))
+
+    assert api.get("/api/linked-countries/").json()["count"] == 31
+    assert asked == {"currencies": ["CHF", "EUR"], "languages": ["de", "fr"]}
