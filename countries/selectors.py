@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from countries.models import Country
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
-from project.ports import DepartmentUnavailable
+from project.ports import DepartmentUnavailable, concurrently
 from project.selectors import filter_code_and_name
 
 _FULLY_LINKED = Q(currency_code__isnull=False, language_code__isnull=False)
@@ -74,11 +74,11 @@ def _distinct_linked_codes(column: str, other: str) -> set[str]:
         return {code for (code,) in cursor.fetchall()}
 
 
-def _resolve(directory, codes: list[str], department: str, unavailable: list[str]) -> dict | None:
+def _resolve(directory, codes: set[str]) -> dict | None:
+    """The records of `codes`, or None if their department is unavailable."""
     try:
         return directory().get_many(codes)
     except DepartmentUnavailable:
-        unavailable.append(department)
         return None
 
 
@@ -91,9 +91,14 @@ def linked_countries(
     pass to count, and the page itself."""
     currency_codes = _distinct_linked_codes("currency_code", "language_code")
     language_codes = _distinct_linked_codes("language_code", "currency_code")
-    unavailable: list[str] = []
-    currencies = _resolve(get_currency_directory, currency_codes, "currencies", unavailable)
-    languages = _resolve(get_language_directory, language_codes, "languages", unavailable)
+    names = concurrently(
+        {
+            "currencies": lambda: _resolve(get_currency_directory, currency_codes),
+            "languages": lambda: _resolve(get_language_directory, language_codes),
+        }
+    )
+    unavailable = [department for department, found in names.items() if found is None]
+    currencies, languages = names["currencies"], names["languages"]
 
     # Links the other department does not know (any more) are broken: left out. A department
     # that could not be asked breaks nothing: its names are just missing.
