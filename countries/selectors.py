@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from countries.models import Country
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
-from project.ports import DepartmentUnavailable, concurrently
+from project.ports import ask_departments
 from project.selectors import filter_code_and_name
 
 _FULLY_LINKED = Q(currency_code__isnull=False, language_code__isnull=False)
@@ -74,14 +74,6 @@ def _distinct_linked_codes(column: str, other: str) -> set[str]:
         return {code for (code,) in cursor.fetchall()}
 
 
-def _resolve(directory, codes: set[str]) -> dict | None:
-    """The records of `codes`, or None if their department is unavailable."""
-    try:
-        return directory().get_many(codes)
-    except DepartmentUnavailable:
-        return None
-
-
 def linked_countries(
     *, search: str | None = None, codes: list[str] | None = None, ordering: str = "code"
 ) -> LinkedCountries:
@@ -91,10 +83,10 @@ def linked_countries(
     pass to count, and the page itself."""
     currency_codes = _distinct_linked_codes("currency_code", "language_code")
     language_codes = _distinct_linked_codes("language_code", "currency_code")
-    names = concurrently(
+    names = ask_departments(
         {
-            "currencies": lambda: _resolve(get_currency_directory, currency_codes),
-            "languages": lambda: _resolve(get_language_directory, language_codes),
+            "currencies": lambda: get_currency_directory().get_many(currency_codes),
+            "languages": lambda: get_language_directory().get_many(language_codes),
         }
     )
     unavailable = [department for department, found in names.items() if found is None]

@@ -5,7 +5,7 @@ Each function makes at most one call per department, whatever the amount of data
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from countries.public import Country, LinkedCountryPage, get_country_directory
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.ports import DepartmentUnavailable
+from project.ports import ask_departments
 
 T = TypeVar("T")
 
@@ -47,13 +47,14 @@ class Unavailable:
         if department not in self.departments:
             self.departments.append(department)
 
-    def ask(self, call: Callable[[], T]) -> T | None:
-        """The call's answer, or None (and the department noted) if it is unavailable."""
-        try:
-            return call()
-        except DepartmentUnavailable as error:
-            self.add(error.department)
-            return None
+    def ask(self, calls: Mapping[str, Callable[[], T]]) -> dict[str, T | None]:
+        """Each department's answer, or None (and the department noted) where it is
+        unavailable. Departments served elsewhere are asked at the same time."""
+        answers = ask_departments(calls)
+        for department, answer in answers.items():
+            if answer is None:
+                self.add(department)
+        return answers
 
     def __contains__(self, department: str) -> bool:
         return department in self.departments
@@ -73,6 +74,8 @@ class Unavailable:
 class HomePage:
     search: str
     linked: LinkedCountryPage | None  # None while the country department is unavailable
+    currency_count: int | None  # None while the currency department is unavailable
+    language_count: int | None
     unavailable: Unavailable
 
     @property
@@ -89,19 +92,30 @@ class HomePage:
 
 
 def home_page(*, search: str = "", page: int = 1) -> HomePage:
-    """Fully linked countries by name, one page of them, with the country totals: one call to
-    the country port, which asks the currency and language ports for the names. The page asks
-    no department more than that: in the split topology every call is a network hop."""
+    """Fully linked countries by name, one page of them, and how many records each department
+    holds: one call to each port (the country port asks the other two for the names). In the
+    split topology the three calls run at the same time."""
     unavailable = Unavailable()
-    linked = unavailable.ask(
-        lambda: get_country_directory().linked_page(
-            search=search, page=page, page_size=HOME_PAGE_SIZE, ordering="name"
-        )
+    answers = unavailable.ask(
+        {
+            "countries": lambda: get_country_directory().linked_page(
+                search=search, page=page, page_size=HOME_PAGE_SIZE, ordering="name"
+            ),
+            "currencies": lambda: get_currency_directory().count(),
+            "languages": lambda: get_language_directory().count(),
+        }
     )
+    linked = answers["countries"]
     if linked is not None:
         for department in linked.unavailable:
             unavailable.add(department)
-    return HomePage(search=search, linked=linked, unavailable=unavailable)
+    return HomePage(
+        search=search,
+        linked=linked,
+        currency_count=answers["currencies"],
+        language_count=answers["languages"],
+        unavailable=unavailable,
+    )
 
 
 # --- One country ---------------------------------------------------------------------------
@@ -132,10 +146,10 @@ class CountryPage:
         return self.country is None and "countries" not in self.unavailable
 
 
-def _link_status(code: str | None, get_directory, unavailable: Unavailable) -> LinkStatus:
+def _link_status(code: str | None, records: dict | None) -> LinkStatus:
+    """`records`: what the owning department answered for `code`, None if it could not."""
     if not code:
         return LinkStatus(code=None, name=None, state=NOT_LINKED)
-    records = unavailable.ask(lambda: get_directory().get_many([code]))
     if records is None:
         return LinkStatus(code=code, name=None, state=UNKNOWN)
     record = records.get(code) or next(iter(records.values()), None)
@@ -145,16 +159,25 @@ def _link_status(code: str | None, get_directory, unavailable: Unavailable) -> L
 
 
 def country_page(code: str) -> CountryPage:
-    """A country with the names of its currency and language: one call to each port."""
+    """A country with the names of its currency and language: one call to each port, the
+    currency and language calls at the same time where they go to other services."""
     unavailable = Unavailable()
-    countries = unavailable.ask(lambda: get_country_directory().get_many([code]))
+    found = unavailable.ask({"countries": lambda: get_country_directory().get_many([code])})[
+        "countries"
+    ]
     country = None
-    if countries:
-        country = countries.get(code.upper()) or next(iter(countries.values()))
+    if found:
+        country = found.get(code.upper()) or next(iter(found.values()))
     currency = language = None
     if country is not None:
-        currency = _link_status(country.currency_code, get_currency_directory, unavailable)
-        language = _link_status(country.language_code, get_language_directory, unavailable)
+        calls = {}
+        if country.currency_code:
+            calls["currencies"] = lambda: get_currency_directory().get_many([country.currency_code])
+        if country.language_code:
+            calls["languages"] = lambda: get_language_directory().get_many([country.language_code])
+        records = unavailable.ask(calls)
+        currency = _link_status(country.currency_code, records.get("currencies"))
+        language = _link_status(country.language_code, records.get("languages"))
     return CountryPage(
         code=country.code if country else code.upper(),
         country=country,
@@ -193,8 +216,13 @@ class DirectoryPage:
 
 def _directory_page(department: str, get_directory, link_field: str) -> DirectoryPage:
     unavailable = Unavailable()
-    records = unavailable.ask(lambda: get_directory().list_all())
-    countries = unavailable.ask(lambda: get_country_directory().list_all())
+    answers = unavailable.ask(
+        {
+            department: lambda: get_directory().list_all(),
+            "countries": lambda: get_country_directory().list_all(),
+        }
+    )
+    records, countries = answers[department], answers["countries"]
 
     users: dict[str, list[Country]] = defaultdict(list)
     for country in sorted(countries or [], key=lambda c: (c.name.casefold(), c.code)):

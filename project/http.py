@@ -97,6 +97,10 @@ class HttpDirectory(Generic[T]):
     def list_all(self) -> list[T]:
         return self._fetch({})
 
+    def count(self) -> int:
+        page = get_json(self._department, self._url, {"page_size": 1})
+        return page["count"] if page else 0
+
     def _fetch(self, params: dict) -> list[T]:
         items, url, params = [], self._url, {**params, "page_size": self.page_size}
         while url:

@@ -39,6 +39,9 @@ class Directory(Protocol[T_co]):
     def list_all(self) -> list[T_co]:
         """Every record, ordered by code."""
 
+    def count(self) -> int:
+        """How many records there are."""
+
 
 def choose_adapter(department: str, *, local: Callable[[], T], remote: Callable[[str], T]) -> T:
     """In-process adapter when this process serves `department`, else HTTP to its service URL."""
@@ -49,7 +52,8 @@ def choose_adapter(department: str, *, local: Callable[[], T], remote: Callable[
 
 
 # Threads start on first use, so a gunicorn master that loads the app before forking has none.
-_REMOTE_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="port-call")
+# Enough for each of a worker's request threads to wait on three departments at once.
+_REMOTE_CALLS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="port-call")
 
 
 def concurrently(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
@@ -69,6 +73,25 @@ def concurrently(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
         department: pending[department].result() if department in pending else call()
         for department, call in calls.items()
     }
+
+
+def _unless_unavailable(call: Callable[[], T]) -> Callable[[], T | None]:
+    def answer() -> T | None:
+        try:
+            return call()
+        except DepartmentUnavailable:
+            return None
+
+    return answer
+
+
+def ask_departments(calls: Mapping[str, Callable[[], T]]) -> dict[str, T | None]:
+    """Each department's answer, keyed by department, or None where the department is
+    unavailable: a caller that can do without an answer shows what it has. Calls to
+    departments served elsewhere run at the same time (see `concurrently`)."""
+    return concurrently(
+        {department: _unless_unavailable(call) for department, call in calls.items()}
+    )
 
 
 @contextmanager
@@ -105,3 +128,7 @@ class LocalDirectory(Generic[T]):
     def list_all(self) -> list[T]:
         with database_errors_as_unavailable(self._department):
             return self._read(self._list())
+
+    def count(self) -> int:
+        with database_errors_as_unavailable(self._department):
+            return self._list().count()

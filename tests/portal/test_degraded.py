@@ -55,7 +55,20 @@ def europe():
     CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
 
 
-def test_home_without_countries_says_so(client, europe, down):
+def test_home_without_currencies_still_lists_the_linked_countries(client, europe, down):
+    down("currencies")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert '<a href="/countries/DE/">Germany</a>' in html
+    assert '<dt>Currencies</dt><dd><span class="muted">unavailable</span></dd>' in html
+    assert "<dt>Languages</dt><dd>1</dd>" in html
+
+
+def test_home_without_countries_says_so_and_shows_the_other_counts(client, europe, down):
     down("countries")
 
     response = client.get("/")
@@ -65,6 +78,8 @@ def test_home_without_countries_says_so(client, europe, down):
     assert NOTICES["countries"] in html
     assert "cannot be shown while the country department is unavailable" in html
     assert '<dt>Countries</dt><dd><span class="muted">unavailable</span></dd>' in html
+    assert "<dt>Currencies</dt><dd>2</dd>" in html
+    assert "<dt>Languages</dt><dd>1</dd>" in html
 
 
 def test_home_without_any_department_still_answers(client, down):
@@ -73,7 +88,8 @@ def test_home_without_any_department_still_answers(client, down):
     response = client.get("/")
 
     assert response.status_code == 200
-    assert NOTICES["countries"] in response.text
+    for notice in NOTICES.values():
+        assert notice in response.text
 
 
 class CountriesWithoutCurrencyNames:

@@ -54,7 +54,7 @@ def test_home_sorts_countries_by_name(client, europe):
     assert names_in_table(response) == ["Austria", "France", "Germany", "Switzerland"]
 
 
-def test_home_shows_the_country_totals(client, europe):
+def test_home_shows_the_counts_of_every_department(client, europe):
     CountryFactory(code="XB", name="Broken", currency_code="ZZZ", language_code="de")
 
     response = client.get("/")
@@ -62,6 +62,8 @@ def test_home_shows_the_country_totals(client, europe):
     html = response.text
     assert "<dt>Countries</dt><dd>7</dd>" in html
     assert "<dt>Fully linked</dt><dd>4</dd>" in html  # Broken's currency does not resolve
+    assert "<dt>Currencies</dt><dd>2</dd>" in html
+    assert "<dt>Languages</dt><dd>3</dd>" in html
 
 
 def test_home_searches_country_code_and_name(client, europe):

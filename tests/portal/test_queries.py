@@ -93,12 +93,15 @@ def port_calls(monkeypatch):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/?page=2", [("countries", "linked_page")]),
+        (
+            "/?page=2",
+            [("countries", "linked_page"), ("currencies", "count"), ("languages", "count")],
+        ),
         ("/currencies/", [("currencies", "list_all"), ("countries", "list_all")]),
         ("/languages/", [("languages", "list_all"), ("countries", "list_all")]),
     ],
 )
-def test_a_page_makes_at_most_one_port_call_per_department(client, port_calls, url, expected):
+def test_a_page_makes_one_port_call_per_department(client, port_calls, url, expected):
     linked_countries(60)
 
     assert client.get(url).status_code == 200

@@ -76,6 +76,11 @@ class TestCodeNameDirectories:
         assert all(isinstance(item, dto) for item in everything)
         assert [item.code for item in everything] == sorted(item.code for item in everything)
 
+    def test_count(self, adapter, get_directory, factory, dto):
+        factory.create_batch(3)
+
+        assert adapter(get_directory).count() == 3
+
 
 class TestCountryDirectory:
     @pytest.fixture
@@ -93,6 +98,7 @@ class TestCountryDirectory:
             "DE": Country(code="DE", name="Germany", currency_code="EUR", language_code="de")
         }
         assert [c.code for c in directory.list_all()] == ["AT", "CH", "DE"]
+        assert directory.count() == 3
 
     def test_linked_page(self, adapter, linked):
         page = adapter(get_country_directory).linked_page(page=1, page_size=1, ordering="name")

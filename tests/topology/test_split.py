@@ -79,15 +79,15 @@ def test_one_request_id_across_the_three_logs(http, split, linked_country):
     assert "/api/currencies/" in logged_paths(split, "currencies", "trace-split-1")
 
 
-def test_the_portal_home_costs_three_http_calls(http, split, linked_country):
+def test_a_portal_page_costs_one_http_call_per_department_and_hop(http, split, linked_country):
     request_id = "count-calls"
     http.get(f"{split.url('portal')}/", headers={"X-Request-ID": request_id}, timeout=10)
     time.sleep(0.5)
 
-    # The portal asks countries once; countries asks currencies and languages once each.
+    # The portal asks each department once; countries asks currencies and languages once more.
     assert logged_paths(split, "countries", request_id) == ["/api/linked-countries/"]
-    assert logged_paths(split, "currencies", request_id) == ["/api/currencies/"]
-    assert logged_paths(split, "languages", request_id) == ["/api/languages/"]
+    assert logged_paths(split, "currencies", request_id) == ["/api/currencies/"] * 2
+    assert logged_paths(split, "languages", request_id) == ["/api/languages/"] * 2
 
 
 @pytest.fixture(scope="class")
@@ -111,6 +111,7 @@ class TestCurrenciesDown:
         assert response.status_code == 200
         assert "The currency department is unavailable right now." in response.text
         assert "Quenzaland" in response.text
+        assert '<dt>Currencies</dt><dd><span class="muted">unavailable</span></dd>' in response.text
         assert elapsed < 10
 
     def test_linked_countries_answer_200_naming_currencies(self, http, split):
