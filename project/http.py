@@ -1,5 +1,6 @@
-"""Outbound HTTP to other departments: pooled keep-alive sessions, timeouts, one retry for GETs,
-the current request ID passed on, and failures turned into `DepartmentUnavailable`."""
+"""Outbound HTTP to other departments: pooled keep-alive sessions, timeouts within the request's
+budget, one retry for GETs whose connection failed, the current request ID passed on, and
+failures turned into `DepartmentUnavailable`."""
 
 import threading
 from collections.abc import Callable, Iterable
@@ -9,8 +10,10 @@ import requests
 import urllib3
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from project import deadlines
 from project.ports import DepartmentUnavailable
 from project.request_id import HEADER as REQUEST_ID_HEADER
 from project.request_id import current_request_id
@@ -20,12 +23,23 @@ T = TypeVar("T")
 _local = threading.local()
 
 
+class _RetryUnlessTimedOut(Retry):
+    """One more try for a GET that failed to connect or found its pooled keep-alive connection
+    closed, or got a 502/503/504; none for one that ran out of time: a slow department stays
+    slow, and a second wait would overrun the caller's budget."""
+
+    def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        return super().increment(method, url, response, error, **kwargs)
+
+
 def _session() -> requests.Session:
     # One pooled session per thread: requests.Session is not documented as thread-safe.
     session = getattr(_local, "session", None)
     if session is None:
         session = requests.Session()
-        retry = Retry(
+        retry = _RetryUnlessTimedOut(
             total=1,
             allowed_methods={"GET"},
             status_forcelist=(502, 503, 504),
@@ -39,8 +53,8 @@ def _session() -> requests.Session:
     return session
 
 
-def _headers() -> dict[str, str]:
-    headers = {"Accept": "application/json"}
+def _headers(read_timeout: float) -> dict[str, str]:
+    headers = {"Accept": "application/json", deadlines.HEADER: f"{read_timeout:.3f}"}
     request_id = current_request_id()
     if request_id:
         headers[REQUEST_ID_HEADER] = request_id
@@ -57,12 +71,15 @@ def _failure(error: requests.RequestException) -> str:
 
 def get_json(department: str, url: str, params: dict | None = None):
     """GET a department's JSON, or raise `DepartmentUnavailable`. A 404 answers None."""
+    read_timeout = deadlines.read_timeout()
+    if read_timeout <= 0:
+        raise DepartmentUnavailable(department, "no answer in time")
     try:
         response = _session().get(
             url,
             params=params,
-            headers=_headers(),
-            timeout=(settings.SERVICE_CONNECT_TIMEOUT, settings.SERVICE_READ_TIMEOUT),
+            headers=_headers(read_timeout),
+            timeout=(settings.SERVICE_CONNECT_TIMEOUT, read_timeout),
         )
     except requests.RequestException as error:
         raise DepartmentUnavailable(department, _failure(error)) from None

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.health.HealthCheckMiddleware",
     "project.request_id.RequestIdMiddleware",
+    "project.deadlines.TimeoutBudgetMiddleware",
     "project.errors.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

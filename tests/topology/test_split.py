@@ -1,7 +1,10 @@
 """The split topology: four gunicorn services on loopback, talking over real HTTP."""
 
 import json
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -153,6 +156,49 @@ class TestCurrenciesDown:
         assert body["results"][0]["currency"]["name"] == "Quetzal Crown"
         assert "unavailable right now" not in portal.text
         assert response.status_code == 201
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its children (a gunicorn master and its workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid ...": the name may hold spaces, so split after it.
+            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        if ppid == pid:
+            children.append(int(stat.parent.name))
+    return [pid, *children]
+
+
+@pytest.fixture
+def currencies_hung(split, linked_country):
+    """The currency service's processes frozen (SIGSTOP): the kernel still accepts connections,
+    but no answer comes, as from a hung service. Thawed afterwards."""
+    pids = process_tree(split.processes["currencies"].pid)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
+def test_a_hung_department_does_not_take_its_callers_down(http, split, currencies_hung):
+    started = time.monotonic()
+    response = http.get(f"{split.url('portal')}/", timeout=15)
+    elapsed = time.monotonic() - started
+
+    # Countries gives up on currencies within the portal's budget and still answers: the page
+    # lists the linked country without the currency name, instead of losing countries too.
+    assert response.status_code == 200
+    assert "The currency department is unavailable right now." in response.text
+    assert "The country department is unavailable right now." not in response.text
+    assert "Quenzaland" in response.text
+    assert "Quenya" in response.text
+    assert elapsed < 5  # one read timeout (3 s), not one per hop and retry
 
 
 def test_with_countries_down_the_currency_and_language_pages_still_work(
