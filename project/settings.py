@@ -110,6 +110,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Split services may share one host name behind an Ingress: their cookies must not collide.
 SESSION_COOKIE_NAME = f"{TOPOLOGY.service}_sessionid"
 CSRF_COOKIE_NAME = f"{TOPOLOGY.service}_csrftoken"
+# Admin messages live in the service's own session, not in a "messages" cookie every service
+# under one host name would share.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LANGUAGE_COOKIE_NAME = "django_language"
 
 LANGUAGE_CODE = "en"

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -65,6 +66,38 @@ def test_session_cookie_names_differ_per_service(http, split):
         names.update(response.cookies.keys())
 
     assert {"countries_csrftoken", "currencies_csrftoken", "languages_csrftoken"} <= names
+
+
+def post_admin_form(http, url: str, data: dict):
+    """Post an admin form with its CSRF token; the answer is the redirect, not followed."""
+    form = http.get(url, timeout=5)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    return http.post(
+        url, data={**data, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=10
+    )
+
+
+def test_an_admin_session_keeps_its_cookies_to_its_own_service(http, split):
+    split.manage(
+        "currencies", "create_department_user", "cookie-editor", "--department", "currencies",
+        "--password", "a long enough password",
+    )  # fmt: skip
+    admin = f"{split.url('currencies')}/admin/currencies/"
+    cookies_set = set()
+
+    for url, data in [
+        (f"{admin}login/", {"username": "cookie-editor", "password": "a long enough password"}),
+        (f"{admin}currencies/currency/add/", {"code": "QCK", "name": "Cookie crown"}),
+    ]:
+        response = post_admin_form(http, url, data)
+        assert response.status_code == 302, response.text[:500]
+        cookies_set.update(response.cookies.keys())
+    listed = http.get(f"{split.url('currencies')}{response.headers['Location']}", timeout=5)
+
+    assert "was added successfully" in listed.text  # the admin's message, kept in the session
+    # Each cookie carries the service's name: under one host name, the services' cookies
+    # cannot overwrite each other.
+    assert cookies_set == {"currencies_sessionid", "currencies_csrftoken"}
 
 
 def logged_paths(split, service: str, request_id: str) -> list[str]:
