@@ -156,6 +156,10 @@ REST_FRAMEWORK = {
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits count per client address: the peer's, or with N trusted reverse proxies in
+    # front (an Ingress: 1), the address the outermost of them saw in X-Forwarded-For. Never
+    # the whole header, which a client could change at will to escape the limits.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

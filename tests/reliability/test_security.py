@@ -115,6 +115,41 @@ def test_logins_are_throttled_per_address(client, low_rates, path):
     assert "Too many login attempts" in refused.content.decode()
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_login_limit(client, low_rates):
+    department_user("languages", username="lu")
+    statuses = [
+        client.post(
+            "/admin/languages/login/",
+            {"username": "lu", "password": "wrong"},
+            headers={"x-forwarded-for": f"203.0.113.{attempt}"},
+        ).status_code
+        for attempt in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(
+    client, low_rates, settings
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    department_user("languages", username="lu")
+
+    def attempt(forwarded_for: str) -> int:
+        return client.post(
+            "/admin/languages/login/",
+            {"username": "lu", "password": "wrong"},
+            headers={"x-forwarded-for": forwarded_for},
+        ).status_code
+
+    # The proxy appends the address it saw; what the client wrote before it does not count.
+    first = [attempt(f"{forged}, 198.51.100.1") for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3")]
+    other = attempt("198.51.100.2")
+
+    assert first == [200, 200, 429]
+    assert other == 200
+
+
 def test_staff_cannot_edit_another_departments_data_in_the_admin(client):
     Currency.objects.create(code="EUR", name="Euro")
     department_user("languages", username="lena")
