@@ -9,7 +9,7 @@ from countries.local_port import linked_country_dto
 from countries.models import Country
 from countries.public import Link, LinkedCountry
 from countries.selectors import country_get, country_list, linked_countries
-from countries.services import country_create, country_update
+from countries.services import country_create, country_link, country_update
 from project.api import (
     PAGE_PARAMETERS,
     ListFilterSerializer,
@@ -246,14 +246,9 @@ class V1CountryLinksApi(APIView):
         serializer = V1LinkInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        country = country_get(code=data["country"]["shortName"])
         try:
-            if country is None:
-                raise DjangoValidationError(
-                    {"country": [f"Unknown country shortName {data['country']['shortName']!r}."]}
-                )
-            country_update(
-                country=country,
+            country = country_link(
+                code=data["country"]["shortName"],
                 currency_code=data["currency"]["shortName"],
                 language_code=data["language"]["shortName"],
             )
@@ -261,7 +256,7 @@ class V1CountryLinksApi(APIView):
             raise_as_v1(
                 error,
                 {
-                    "country": ("country", "shortName"),
+                    "code": ("country", "shortName"),
                     "currency_code": ("currency", "shortName"),
                     "language_code": ("language", "shortName"),
                 },

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 
 from countries.models import Country
+from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
 from project.persistence import validate_and_save
@@ -61,3 +62,19 @@ def country_update(
         setattr(country, field, value)
     changed = ["name"] * (name is not UNCHANGED) + list(links)
     return validate_and_save(country, update_fields=changed)
+
+
+def country_link(*, code: str, currency_code: str, language_code: str) -> Country:
+    """Link an existing country to a currency and a language. Every unknown code is named at
+    once, the country's as well as the links', and nothing is saved."""
+    country = country_get(code=code)
+    if country is not None:
+        return country_update(
+            country=country, currency_code=currency_code, language_code=language_code
+        )
+    errors = {"code": [f"Unknown country code {code!r}."]}
+    try:
+        country_links_resolve(currency_code=currency_code, language_code=language_code)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    raise ValidationError(errors)

@@ -137,7 +137,15 @@ class TestCountriesWithLanguagesAndCurrencies:
         [
             ({"currency": "XXX"}, {"currency": {"shortName": ["Unknown currency code 'XXX'."]}}),
             ({"language": "qq"}, {"language": {"shortName": ["Unknown language code 'qq'."]}}),
-            ({"country": "QQ"}, {"country": {"shortName": ["Unknown country shortName 'QQ'."]}}),
+            ({"country": "QQ"}, {"country": {"shortName": ["Unknown country code 'QQ'."]}}),
+            (
+                {"country": "QQ", "currency": "XXX", "language": "qq"},
+                {
+                    "country": {"shortName": ["Unknown country code 'QQ'."]},
+                    "currency": {"shortName": ["Unknown currency code 'XXX'."]},
+                    "language": {"shortName": ["Unknown language code 'qq'."]},
+                },
+            ),
         ],
     )
     def test_unknown_short_names_are_400s_naming_them(self, api_as, records, overrides, errors):
