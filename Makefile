@@ -60,9 +60,10 @@ IMAGE ?= country-provider:0.1.0
 image:
 	docker build -f deploy/Dockerfile -t $(IMAGE) .
 
-# Recompile the portal's translations after editing portal/locale/*/LC_MESSAGES/django.po.
+# Recompile the translations after editing {portal,project}/locale/*/LC_MESSAGES/django.po.
 messages: install
-	cd portal && ../$(PY) ../manage.py compilemessages
+	cd portal && DEBUG=1 ../$(PY) ../manage.py compilemessages
+	cd project && DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 _TITLES = {
     400: gettext_lazy("Bad request"),
@@ -53,14 +53,18 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             return error_response(
-                request, 503, "The database is unavailable right now. Please try again shortly."
+                request,
+                503,
+                gettext("The database is unavailable right now. Please try again shortly."),
             )
         return None
 
 
 def server_error(request):
-    return error_response(request, 500, "Something went wrong on our side. It has been logged.")
+    return error_response(
+        request, 500, gettext("Something went wrong on our side. It has been logged.")
+    )
 
 
 def not_found(request, exception):
-    return error_response(request, 404, "There is nothing at this address.")
+    return error_response(request, 404, gettext("There is nothing at this address."))

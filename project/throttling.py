@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -33,7 +34,9 @@ class LoginThrottle(SimpleRateThrottle):
 class ThrottledAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if request.method == "POST" and not LoginThrottle().allow_request(request, None):
-            return error_response(request, 429, "Too many login attempts. Please wait a minute.")
+            return error_response(
+                request, 429, gettext("Too many login attempts. Please wait a minute.")
+            )
         return super().login(request, extra_context)
 
 

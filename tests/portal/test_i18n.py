@@ -73,3 +73,14 @@ def test_the_chosen_language_beats_accept_language(client, germany):
     html = client.get("/", headers={"accept-language": "de"}).text
 
     assert '<html lang="en">' in html
+
+
+def test_error_pages_speak_german_too(client):
+    response = client.get("/no/such/page/", headers={"accept-language": "de"})
+
+    assert response.status_code == 404
+    html = response.text
+    assert '<html lang="de">' in html
+    assert "<h1>Nicht gefunden</h1>" in html
+    assert "Unter dieser Adresse gibt es nichts." in html
+    assert "Zurück zur Startseite" in html
