@@ -78,6 +78,10 @@ class TcpProxy:
     def cut(self) -> None:
         """Refuse new connections and break the open ones."""
         if self._listener is not None:
+            # shutdown() wakes the accepting thread; close() alone would leave it blocked in
+            # accept() on the still-open socket, letting one more connection through.
+            with suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:

@@ -2,6 +2,7 @@
 loopback proxy that is cut and restored. Nothing is restarted in between."""
 
 import os
+import re
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,18 +60,41 @@ def test_database_outage_is_reported_clearly_and_recovers_without_a_restart(
     server, proxy = monolith_behind_proxy
     url = server.url()
     pid = server.processes["all"].pid
+    token = server.manage(
+        "all", "create_department_user", "carla", "--department", "currencies", "--password", "pw"
+    ).splitlines()[-1]
+    admin = requests.Session()
+    login_form = admin.get(f"{url}/admin/currencies/login/", timeout=5).text
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_form)[1]
     assert requests.get(f"{url}/readyz", timeout=5).status_code == 200
 
     proxy.cut()
 
     ready = requests.get(f"{url}/readyz", timeout=10)
     api = requests.get(f"{url}/api/countries/", timeout=10)
+    write = requests.post(
+        f"{url}/api/currencies/",
+        json={"code": "QDB", "name": "Outage crown"},
+        headers={"Authorization": f"Token {token}"},
+        timeout=10,
+    )
+    login = admin.post(
+        f"{url}/admin/currencies/login/",
+        data={"username": "carla", "password": "pw", "csrfmiddlewaretoken": csrf},
+        timeout=10,
+    )
     portal = requests.get(f"{url}/", timeout=10)
     assert ready.status_code == 503
-    assert api.status_code == 503
-    assert api.headers["Content-Type"] == "application/json"
-    assert "database" in api.json()["detail"]
-    assert "Traceback" not in api.text
+    for answer in (api, write):
+        assert answer.status_code == 503
+        assert answer.headers["Content-Type"] == "application/json"
+        assert "database" in answer.json()["detail"]
+        assert "Traceback" not in answer.text
+    # A page that cannot do without the database is a friendly page, not a traceback.
+    assert login.status_code == 503, login.url
+    assert "<h1>Temporarily unavailable</h1>" in login.text
+    assert "The database is unavailable right now." in login.text
+    assert "Traceback" not in login.text
     # The portal stays up and says what is missing.
     assert portal.status_code == 200
     assert "unavailable right now" in portal.text
@@ -84,5 +108,7 @@ def test_database_outage_is_reported_clearly_and_recovers_without_a_restart(
         assert "unavailable right now" not in requests.get(f"{url}/", timeout=5).text
 
     eventually(recovered)
+    # The write answered 503 left nothing behind.
+    assert requests.get(f"{url}/api/currencies/QDB/", timeout=5).status_code == 404
     assert server.processes["all"].pid == pid
     assert server.processes["all"].poll() is None
