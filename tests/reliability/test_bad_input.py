@@ -1,6 +1,7 @@
 """A corpus of bad input against every write endpoint: each answer is a 4xx with a clear
 message, and no row changes."""
 
+import copy
 import json
 
 import pytest
@@ -23,6 +24,16 @@ WRITES = [
     ("countries", "post", "/api/v1/countries", {"shortName": "QA", "name": "Name"}),
     ("currencies", "post", "/api/v1/currencies", {"shortName": "QQQ", "name": "Name"}),
     ("languages", "post", "/api/v1/languages", {"shortName": "qq", "name": "Name"}),
+    (
+        "countries",
+        "post",
+        "/api/v1/countries-with-languages-and-currencies",
+        {
+            "country": {"shortName": "AT"},
+            "currency": {"shortName": "EUR"},
+            "language": {"shortName": "de"},
+        },
+    ),
 ]
 CODE_FIELD = {"code", "shortName"}
 
@@ -65,12 +76,21 @@ def existing():
 
 def snapshot():
     return [
-        sorted(Model.objects.values_list("code", "name")) for Model in (Country, Currency, Language)
+        sorted(Country.objects.values_list("code", "name", "currency_code", "language_code")),
+        sorted(Currency.objects.values_list("code", "name")),
+        sorted(Language.objects.values_list("code", "name")),
     ]
+
+
+def link_cases():
+    """Codes a link must refuse; null is not among them: it unlinks."""
+    return {label: value for label, value in code_cases().items() if value is not None}
 
 
 def bad_bodies():
     for department, method, path, valid in WRITES:
+        if "name" not in valid:
+            continue  # the v1 link names no record: see bad_links()
         for label, value in name_cases().items():
             yield pytest.param(
                 department, method, path, {**valid, "name": value}, id=f"{method} {path} {label}"
@@ -87,7 +107,40 @@ def bad_bodies():
                 )
 
 
-@pytest.mark.parametrize(("department", "method", "path", "body"), list(bad_bodies()))
+def bad_links():
+    for method, path, valid in [
+        ("post", "/api/countries/", {"code": "QA", "name": "Name"}),
+        ("patch", "/api/countries/AT/", {}),
+    ]:
+        for field in ("currency_code", "language_code"):
+            for label, value in link_cases().items():
+                yield pytest.param(
+                    "countries",
+                    method,
+                    path,
+                    {**valid, field: value},
+                    id=f"{method} {path} {field} {label}",
+                )
+    _, method, path, valid = WRITES[-1]
+    for part in valid:
+        for label, value in code_cases().items():
+            body = copy.deepcopy(valid)
+            body[part]["shortName"] = value
+            yield pytest.param(
+                "countries", method, path, body, id=f"{method} {path} {part} {label}"
+            )
+        for label, value in {"missing": ..., "a string": "AT", "null": None}.items():
+            body = copy.deepcopy(valid)
+            if value is ...:
+                del body[part]
+            else:
+                body[part] = value
+            yield pytest.param(
+                "countries", method, path, body, id=f"{method} {path} {part} {label}"
+            )
+
+
+@pytest.mark.parametrize(("department", "method", "path", "body"), [*bad_bodies(), *bad_links()])
 def test_bad_values_are_4xx_with_a_message_and_change_nothing(
     api_as, existing, department, method, path, body
 ):
@@ -138,11 +191,14 @@ class TestMalformedRequests:
 
 
 @pytest.mark.parametrize("name", ["Côte d’Ivoire", "中国", "Åland", "Ñandú ☃", "O'Brien <b>"])  # noqa: RUF001
-def test_real_world_names_round_trip_exactly(api, api_as, name):
-    created = api_as("countries").post(
-        "/api/countries/", {"code": "QA", "name": name}, format="json"
+@pytest.mark.parametrize(
+    ("department", "code"), [("countries", "QA"), ("currencies", "QQA"), ("languages", "qa")]
+)
+def test_real_world_names_round_trip_exactly(api, api_as, department, code, name):
+    created = api_as(department).post(
+        f"/api/{department}/", {"code": code, "name": name}, format="json"
     )
 
     assert created.status_code == 201
-    assert api.get("/api/countries/QA/").json()["name"] == name
-    assert api.get("/api/v1/countries/QA").json()["name"] == name
+    assert api.get(f"/api/{department}/{code}/").json()["name"] == name
+    assert api.get(f"/api/v1/{department}/{code}").json()["name"] == name
