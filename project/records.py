@@ -54,7 +54,7 @@ class RecordListCreateApi(APIView):
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         records = self.operations.list_records(**filters.validated_data)
-        return paginated_response(request, self, records, self.output_serializer)
+        return paginated_response(request, self, records.values("code", "name"))
 
     def post(self, request):
         serializer = RecordCreateSerializer(data=request.data)
