@@ -406,6 +406,7 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     )
     dns = Peer.outside("kube-dns", "kube-system", **{"k8s-app": "kube-dns"})
     elsewhere = Peer.outside("other-app", "default", app="other")
+    other_database = Peer.outside("other-database", "default", app="postgres")
     pods = [Peer.of(p) for p in overlay.pods()]
     web = [p for p in pods if p.pod.kind == "Deployment"]
     (database,) = [p for p in pods if p.pod.kind == "StatefulSet"]
@@ -420,6 +421,7 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
         assert not allows(pod, elsewhere, 443), pod.name
         assert not allows(elsewhere, pod, 8000), pod.name
         assert allows(pod, database, 5432) == (pod is not database), pod.name
+        assert not allows(pod, other_database, 5432), pod.name
     assert not allows(controller, database, 5432)
     for target in web:
         assert allows(controller, target, 8000), target.name
