@@ -50,6 +50,17 @@ def running_split(data_dir, database_url: str, **extra_env: str):
         topology.stop_all()
 
 
+@contextmanager
+def split_of_its_own(tmp_path_factory, name: str, **extra_env: str):
+    """A split topology on a database of its own (fresh on PostgreSQL runs), for tests that
+    fill it with odd records or run it with other settings."""
+    with (
+        scratch_database(f"country_provider_{name}_test") as database_url,
+        running_split(tmp_path_factory.mktemp(name), database_url, **extra_env) as topology,
+    ):
+        yield topology
+
+
 @pytest.fixture(scope="package")
 def split(tmp_path_factory, split_database_url):
     """The split topology shared by the topology tests; a test that stops a service starts

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.topology.conftest import running_split, scratch_database
+from tests.topology.conftest import split_of_its_own
 
 pytestmark = pytest.mark.topology
 
@@ -18,12 +18,9 @@ EXAMPLES_PER_OPERATION = 25
 @pytest.fixture(scope="module")
 def fuzzed_split(tmp_path_factory):
     """A split topology of its own: fuzzing fills it with odd records."""
-    with (
-        scratch_database("country_provider_fuzz_test") as database_url,
-        running_split(
-            tmp_path_factory.mktemp("fuzz"), database_url, WRITE_THROTTLE_RATE="100000/minute"
-        ) as topology,
-    ):
+    with split_of_its_own(
+        tmp_path_factory, "fuzz", WRITE_THROTTLE_RATE="100000/minute"
+    ) as topology:
         yield topology
 
 

@@ -2,9 +2,8 @@
 URL, answering the v1 contract, with CORS for the frontend's origin."""
 
 import pytest
-import requests
 
-from tests.topology.conftest import FRONTEND_ORIGIN, running_split, scratch_database
+from tests.topology.conftest import FRONTEND_ORIGIN, split_of_its_own
 
 pytestmark = pytest.mark.topology
 
@@ -17,21 +16,12 @@ RECORDS = {
 }
 
 
-@pytest.fixture
-def http():
-    with requests.Session() as session:
-        yield session
-
-
 @pytest.fixture(scope="module")
 def classroom_split(tmp_path_factory):
     """A split topology of its own, in classroom mode: v1 writes need no credentials."""
-    with (
-        scratch_database("country_provider_classroom_test") as database_url,
-        running_split(
-            tmp_path_factory.mktemp("classroom"), database_url, V1_ALLOW_ANONYMOUS_WRITES="true"
-        ) as topology,
-    ):
+    with split_of_its_own(
+        tmp_path_factory, "classroom", V1_ALLOW_ANONYMOUS_WRITES="true"
+    ) as topology:
         yield topology
 
 
