@@ -5,7 +5,9 @@ and failures turned into `DepartmentUnavailable`.
 urllib3 directly, not requests on top of it: a call between services is on every page's path,
 and requests' per-call preparation cost more CPU than the rest of a small call."""
 
+import functools
 import json
+import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
@@ -33,20 +35,32 @@ class _RetryUnlessTimedOut(Retry):
         return super().increment(method, url, response, error, **kwargs)
 
 
+_RETRIES = _RetryUnlessTimedOut(
+    total=1,
+    allowed_methods={"GET"},
+    status_forcelist=(502, 503, 504),
+    backoff_factor=0,
+    raise_on_status=False,
+    redirect=False,
+)
 # Thread-safe: every request thread and port-call thread of the process shares the pools, one
 # per department service, each keeping up to 8 connections alive.
-_POOLS = urllib3.PoolManager(
-    num_pools=4,
-    maxsize=8,
-    retries=_RetryUnlessTimedOut(
-        total=1,
-        allowed_methods={"GET"},
-        status_forcelist=(502, 503, 504),
-        backoff_factor=0,
-        raise_on_status=False,
-        redirect=False,
-    ),
-)
+_DIRECT = urllib3.PoolManager(num_pools=4, maxsize=8, retries=_RETRIES)
+# The proxies the environment names (HTTP_PROXY, NO_PROXY, ...), honoured as by other clients.
+_PROXIES = urllib.request.getproxies_environment()
+
+
+@functools.lru_cache(maxsize=4)
+def _proxy(url: str) -> urllib3.ProxyManager:
+    return urllib3.ProxyManager(url, num_pools=4, maxsize=8, retries=_RETRIES)
+
+
+@functools.lru_cache(maxsize=32)
+def _pools_for(scheme: str, host: str) -> urllib3.PoolManager:
+    proxy = _PROXIES.get(scheme)
+    if not proxy or urllib.request.proxy_bypass_environment(host, _PROXIES):
+        return _DIRECT
+    return _proxy(proxy)
 
 
 def _headers(read_timeout: float) -> dict[str, str]:
@@ -71,7 +85,8 @@ def get_json(department: str, url: str, params: dict | None = None):
     if read_timeout <= 0:
         raise DepartmentUnavailable(department, "no answer in time")
     try:
-        response = _POOLS.request(
+        target = urllib3.util.parse_url(url)
+        response = _pools_for(target.scheme, target.host).request(
             "GET",
             url,
             fields=params,
