@@ -89,3 +89,18 @@ def test_admin_sites_require_login(client):
 
     assert response.status_code == 302
     assert "/admin/languages/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("department", ["countries", "currencies", "languages"])
+def test_each_admin_site_shows_only_its_department_even_to_a_superuser(
+    client, django_user_model, department
+):
+    django_user_model.objects.create_superuser("root", password="correct horse")
+    client.login(username="root", password="correct horse")
+
+    index = client.get(f"/admin/{department}/").text
+
+    assert f'href="/admin/{department}/{department}/' in index
+    for other in {"countries", "currencies", "languages"} - {department}:
+        assert f"/admin/{department}/{other}/" not in index
+    assert f"/admin/{department}/auth/" not in index

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from countries.models import Country
 from currencies.models import Currency
+from languages.models import Language
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 
 pytestmark = [
@@ -44,23 +45,34 @@ def concurrently(token: str, requests: list[tuple[str, str, dict]]) -> list:
     return responses
 
 
-def test_twenty_concurrent_creates_of_one_code_give_one_201_and_nineteen_400s(api_as, monkeypatch):
-    token = api_as("currencies")._credentials["HTTP_AUTHORIZATION"]
+@pytest.mark.parametrize(
+    ("department", "model", "code", "message"),
+    [
+        ("countries", Country, "FR", "A country with this code already exists."),
+        ("currencies", Currency, "EUR", "A currency with this code already exists."),
+        ("languages", Language, "fr", "A language with this code already exists."),
+    ],
+    ids=["countries", "currencies", "languages"],
+)
+def test_twenty_concurrent_creates_of_one_code_give_one_201_and_nineteen_400s(
+    api_as, monkeypatch, department, model, code, message
+):
+    token = api_as(department)._credentials["HTTP_AUTHORIZATION"]
     writers = 20
     # Every writer passes validation before any inserts: the race happens on every run.
     all_validated = threading.Barrier(writers, timeout=30)
-    full_clean = Currency.full_clean
+    full_clean = model.full_clean
 
     def full_clean_then_wait(self, *args, **kwargs):
         full_clean(self, *args, **kwargs)
         all_validated.wait()
 
-    monkeypatch.setattr(Currency, "full_clean", full_clean_then_wait)
+    monkeypatch.setattr(model, "full_clean", full_clean_then_wait)
 
     responses = concurrently(
         token,
         [
-            ("post", "/api/currencies/", {"code": "EUR", "name": f"Euro {n}"})
+            ("post", f"/api/{department}/", {"code": code, "name": f"Name {n}"})
             for n in range(writers)
         ],
     )
@@ -69,8 +81,8 @@ def test_twenty_concurrent_creates_of_one_code_give_one_201_and_nineteen_400s(ap
     assert statuses == [201] + [400] * 19
     for response in responses:
         if response.status_code == 400:
-            assert response.json() == {"code": ["A currency with this code already exists."]}
-    assert Currency.objects.count() == 1
+            assert response.json() == {"code": [message]}
+    assert model.objects.count() == 1
 
 
 def test_concurrent_patches_of_one_country_leave_a_consistent_row(api_as):

@@ -184,6 +184,16 @@ def test_page_size_is_settable_up_to_500(dept, api):
     assert len(api.get(dept.url, {"page_size": 10_000}).json()["results"]) == 3
 
 
+def test_page_size_stops_at_500(dept, api):
+    dept.factory.create_batch(501)
+
+    body = api.get(dept.url, {"page_size": 10_000}).json()
+
+    assert body["count"] == 501
+    assert len(body["results"]) == 500
+    assert "page=2" in body["next"]
+
+
 def test_search_matches_code_and_name_ignoring_case(dept, api):
     dept.factory(code=dept.code_stored, name="Alpha")
     dept.factory(name="Beta land")
