@@ -35,7 +35,7 @@ class CountryOutputSerializer(serializers.Serializer):
 
 def _with_fully_linked(row: dict) -> dict:
     """A country row as CountryOutputSerializer documents it."""
-    row["fully_linked"] = bool(row["currency_code"] and row["language_code"])
+    row["fully_linked"] = Country.links_complete(row["currency_code"], row["language_code"])
     return row
 
 

@@ -40,4 +40,9 @@ class Country(models.Model):
 
     @property
     def fully_linked(self) -> bool:
-        return bool(self.currency_code and self.language_code)
+        return self.links_complete(self.currency_code, self.language_code)
+
+    @staticmethod
+    def links_complete(currency_code: str | None, language_code: str | None) -> bool:
+        """Both links set: the rule behind `fully_linked`, also for rows read as plain values."""
+        return bool(currency_code and language_code)
