@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from countries.models import Country
-from countries.services import country_links_resolve
-from project.admin import CodeRecordAdmin, department_admin_site
-from project.ports import DepartmentUnavailable
+from countries.services import country_create, country_links_resolve, country_update
+from project.kernel.admin import CodeRecordAdmin, department_admin_site
+from project.kernel.ports import DepartmentUnavailable
 
 admin_site = department_admin_site("countries", "Country department")
 
@@ -16,15 +16,12 @@ class CountryAdminForm(forms.ModelForm):
         fields = ["code", "name", "currency_code", "language_code"]
 
     def clean(self):
-        cleaned = super().clean()
-        links = {
-            field: self.instance._meta.get_field(field).to_python(cleaned.get(field)) or None
-            for field in ("currency_code", "language_code")
-        }
+        cleaned = super().clean() or {}
+        # An empty box is "not linked".
+        links = {field: cleaned.get(field) or None for field in ("currency_code", "language_code")}
         try:
-            # The same check the API makes: the other departments must know the codes.
-            for field, code in country_links_resolve(**links).items():
-                cleaned[field] = code
+            # The service's own check, so that an unknown code is shown at its field.
+            cleaned.update(country_links_resolve(**links))
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field, messages)
@@ -37,3 +34,9 @@ class CountryAdminForm(forms.ModelForm):
 class CountryAdmin(CodeRecordAdmin):
     form = CountryAdminForm
     list_display = ("code", "name", "currency_code", "language_code")
+
+    def create(self, fields):
+        return country_create(**fields)
+
+    def update(self, record, fields):
+        return country_update(country=record, **fields)

@@ -1,16 +1,17 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from countries.local_port import linked_country_dto
+from countries.adapters import linked_country_dto
 from countries.models import Country
 from countries.public import Link, LinkedCountry
 from countries.selectors import country_get, country_list, linked_countries
-from countries.services import country_create, country_link, country_update
-from project.api import (
+from countries.services import country_create, country_update
+from project.kernel.records import RecordOperations
+from project.kernel.rest import (
     PAGE_PARAMETERS,
     ListFilterSerializer,
     QueryBooleanField,
@@ -20,9 +21,6 @@ from project.api import (
     paginated,
     paginated_response,
 )
-from project.permissions import CompatibilityPermission
-from project.records import RecordOperations
-from project.v1 import RecordSerializer, document, raise_as_v1, record_urls
 
 
 class CountryOutputSerializer(serializers.Serializer):
@@ -43,8 +41,21 @@ def _link_field():
     return StrictCharField(required=False, allow_null=True, max_length=3)
 
 
+# The country department's own reads and writes, as the compatibility API uses them.
+OPERATIONS = RecordOperations(
+    model=Country,
+    list_records=country_list,
+    get_record=country_get,
+    create_record=country_create,
+    update_record=country_update,
+)
+
+
 class CountryListCreateApi(APIView):
+    """GET a page of countries (search, codes, fully_linked); POST a new one."""
+
     model = Country
+    name = "Country list"
 
     class FilterSerializer(ListFilterSerializer):
         fully_linked = QueryBooleanField(required=False, default=None)
@@ -80,7 +91,10 @@ class CountryListCreateApi(APIView):
 
 
 class CountryDetailApi(APIView):
+    """GET one country by code; PATCH its name and links."""
+
     model = Country
+    name = "Country"
 
     class CountryUpdateInputSerializer(serializers.Serializer):
         name = StrictCharField()
@@ -146,6 +160,7 @@ class LinkedCountryListApi(APIView):
     names are null and `unavailable` names the department."""
 
     model = Country
+    name = "Linked country list"
 
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -174,100 +189,22 @@ class LinkedCountryListApi(APIView):
         filters.is_valid(raise_exception=True)
         linked = linked_countries(**filters.validated_data)
         paginator = StandardPagination(count=linked.count)
-        page = paginator.paginate_queryset(linked.countries, request, view=self)
+        summary = {
+            "unavailable": linked.unavailable,
+            "totals": {
+                "countries": linked.total_countries,
+                "fully_linked": linked.total_fully_linked,
+            },
+        }
+        try:
+            page = paginator.paginate_queryset(linked.countries, request, view=self) or []
+        except NotFound as error:
+            # A page past the end: still the counts, so a caller needs no second request.
+            count = linked.countries.count() if linked.count is None else linked.count
+            body = {"detail": error.detail, "count": count, **summary}
+            return Response(body, status=status.HTTP_404_NOT_FOUND)
         response = paginator.get_paginated_response(
             [_linked_country_json(linked_country_dto(row, linked)) for row in page]
         )
-        response.data["unavailable"] = linked.unavailable
-        response.data["totals"] = {
-            "countries": linked.total_countries,
-            "fully_linked": linked.total_fully_linked,
-        }
+        response.data.update(summary)
         return response
-
-
-# The compatibility API (/api/v1/countries...) over the same selectors, services and ports.
-v1_urls = record_urls(
-    "countries",
-    RecordOperations(
-        model=Country,
-        list_records=country_list,
-        get_record=country_get,
-        create_record=country_create,
-        update_record=country_update,
-    ),
-)
-
-
-class _ShortNameSerializer(serializers.Serializer):
-    shortName = StrictCharField()
-    name = StrictCharField(required=False)  # sent back by the original client; not used
-
-
-class V1LinkInputSerializer(serializers.Serializer):
-    country = _ShortNameSerializer()
-    language = _ShortNameSerializer()
-    currency = _ShortNameSerializer()
-
-
-class V1LinkedCountrySerializer(serializers.Serializer):
-    country = RecordSerializer()
-    language = RecordSerializer()
-    currency = RecordSerializer()
-
-
-def _v1_linked(row, linked) -> dict:
-    dto = linked_country_dto(row, linked)
-    return {
-        "country": {"code": dto.code, "name": dto.name},
-        "language": {"code": dto.language.code, "name": dto.language.name},
-        "currency": {"code": dto.currency.code, "name": dto.currency.name},
-    }
-
-
-@extend_schema_view(
-    get=document(
-        operation_id="v1_countries_with_languages_and_currencies_list",
-        responses=V1LinkedCountrySerializer(many=True),
-    ),
-    post=document(
-        operation_id="v1_countries_with_languages_and_currencies_create",
-        request=V1LinkInputSerializer,
-        responses={201: V1LinkedCountrySerializer},
-    ),
-)
-class V1CountryLinksApi(APIView):
-    """The fully linked countries; POST links an existing country to an existing language and
-    currency, each named by its shortName."""
-
-    permission_classes = [CompatibilityPermission]
-    model = Country
-    write_action = "change"
-
-    def get(self, request):
-        linked = linked_countries()
-        items = [_v1_linked(row, linked) for row in linked.countries]
-        return Response(V1LinkedCountrySerializer(items, many=True).data)
-
-    def post(self, request):
-        serializer = V1LinkInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            country = country_link(
-                code=data["country"]["shortName"],
-                currency_code=data["currency"]["shortName"],
-                language_code=data["language"]["shortName"],
-            )
-        except DjangoValidationError as error:
-            raise_as_v1(
-                error,
-                {
-                    "code": ("country", "shortName"),
-                    "currency_code": ("currency", "shortName"),
-                    "language_code": ("language", "shortName"),
-                },
-            )
-        linked = linked_countries(codes=[country.code])
-        item = _v1_linked(linked.countries.get(), linked)
-        return Response(V1LinkedCountrySerializer(item).data, status=status.HTTP_201_CREATED)

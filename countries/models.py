@@ -2,7 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
-from project.fields import CodeField, NameField
+from project.kernel.fields import CodeField, NameField
 
 
 class Country(models.Model):

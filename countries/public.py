@@ -1,10 +1,11 @@
-"""The country department's public port: the only module the portal may import from here."""
+"""The country department's public port: the only module other departments and the portal may
+import from here. DTOs, the protocol, and the getter of the configured adapter."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from project.http import HttpDirectory, get_json
-from project.ports import DepartmentUnavailable, Directory, choose_adapter
+from project.kernel.ports import DepartmentUnavailable, Directory, choose_adapter
 
 __all__ = [
     "Country",
@@ -62,51 +63,11 @@ class CountryDirectory(Directory[Country], Protocol):
         A page past the end has no results."""
 
 
-def _from_json(item: dict) -> Country:
-    return Country(
-        code=item["code"],
-        name=item["name"],
-        currency_code=item["currency_code"],
-        language_code=item["language_code"],
-    )
-
-
-def _linked_from_json(item: dict) -> LinkedCountry:
-    return LinkedCountry(
-        code=item["code"],
-        name=item["name"],
-        currency=Link(**item["currency"]),
-        language=Link(**item["language"]),
-    )
-
-
-class HttpCountryDirectory(HttpDirectory[Country]):
-    def __init__(self, base_url: str):
-        super().__init__("countries", f"{base_url}/api/countries/", _from_json)
-        self._linked_url = f"{base_url}/api/linked-countries/"
-
-    def linked_page(self, *, search="", page=1, page_size=50, ordering="code"):
-        params = {"search": search, "page": page, "page_size": page_size, "ordering": ordering}
-        body = get_json("countries", self._linked_url, params)
-        if body is None:  # a page past the end; ask page 1 for the totals
-            body = get_json("countries", self._linked_url, {**params, "page": 1})
-            body["results"] = []
-        return LinkedCountryPage(
-            results=[_linked_from_json(item) for item in body["results"]],
-            count=body["count"],
-            page=page,
-            page_size=page_size,
-            unavailable=body["unavailable"],
-            total_countries=body["totals"]["countries"],
-            total_fully_linked=body["totals"]["fully_linked"],
-        )
-
-
-def _local() -> CountryDirectory:
-    from countries.local_port import LocalCountryDirectory  # noqa: PLC0415 - needs the app
-
-    return LocalCountryDirectory()
-
-
 def get_country_directory() -> CountryDirectory:
-    return choose_adapter("countries", local=_local, remote=HttpCountryDirectory)
+    """In-process where this process serves the country department, else HTTP to its service."""
+    from countries import adapters  # noqa: PLC0415 - the adapters import this module's DTOs
+
+    # Typed as the port, so that mypy checks both adapters against it.
+    local: Callable[[], CountryDirectory] = adapters.LocalCountryDirectory
+    remote: Callable[[str], CountryDirectory] = adapters.HttpCountryDirectory
+    return choose_adapter("countries", local=local, remote=remote)

@@ -10,7 +10,7 @@ from countries.models import Country
 from countries.services import country_create, country_update
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.reference_data import LoadReport
+from project.kernel.reference_data import LoadReport
 
 
 def _main_currency(territory: str, known: set[str]) -> str | None:

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connections, router
@@ -6,8 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from countries.models import Country
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
-from project.ports import ask_departments
-from project.selectors import filter_code_and_name
+from project.kernel.ports import ask_departments
+from project.kernel.queries import filter_code_and_name
 
 _FULLY_LINKED = Q(currency_code__isnull=False, language_code__isnull=False)
 
@@ -38,8 +39,8 @@ class LinkedCountries:
     unresolved (the names are missing), not dropped."""
 
     countries: QuerySet[Country]
-    currencies: dict[str, Currency]
-    languages: dict[str, Language]
+    currencies: Mapping[str, Currency]
+    languages: Mapping[str, Language]
     unavailable: list[str]
     total_countries: int
     total_fully_linked: int
@@ -90,7 +91,8 @@ def linked_countries(
         }
     )
     unavailable = [department for department, found in names.items() if found is None]
-    currencies, languages = names["currencies"], names["languages"]
+    currencies: Mapping[str, Currency] | None = names["currencies"]
+    languages: Mapping[str, Language] | None = names["languages"]
 
     # Links the other department does not know (any more) are broken: left out. A department
     # that could not be asked breaks nothing: its names are just missing.

@@ -1,15 +1,18 @@
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 
 from countries.models import Country
 from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.persistence import validate_and_save
+from project.kernel.persistence import UNCHANGED, Unchanged, validate_and_save
+from project.kernel.ports import Coded, Directory
 
-_DIRECTORIES = {"currency_code": get_currency_directory, "language_code": get_language_directory}
-
-# "Leave as it is" in updates, where None means "unlink".
-UNCHANGED = object()
+_DIRECTORIES: dict[str, Callable[[], Directory[Coded]]] = {
+    "currency_code": get_currency_directory,
+    "language_code": get_language_directory,
+}
 
 
 def country_links_resolve(**links: str | None) -> dict[str, str | None]:
@@ -18,7 +21,8 @@ def country_links_resolve(**links: str | None) -> dict[str, str | None]:
 
     Raises ValidationError naming each unknown code, or DepartmentUnavailable when a department
     cannot be asked, before anything is saved."""
-    resolved, errors = {}, {}
+    resolved: dict[str, str | None] = {}
+    errors: dict[str, list[str]] = {}
     for field, code in links.items():
         if code is None:
             resolved[field] = None
@@ -46,10 +50,14 @@ def country_create(
 
 
 def country_update(
-    *, country: Country, name=UNCHANGED, currency_code=UNCHANGED, language_code=UNCHANGED
+    *,
+    country: Country,
+    name: str | Unchanged = UNCHANGED,
+    currency_code: str | Unchanged | None = UNCHANGED,
+    language_code: str | Unchanged | None = UNCHANGED,
 ) -> Country:
     """Change only what is given, and save only that: a concurrent update of another field
-    is not overwritten. New links are checked with their departments first."""
+    is not overwritten. New links are checked with their departments first; None unlinks."""
     if name is not UNCHANGED:
         country.name = name
         country.full_clean()  # the row's own rules before asking other departments

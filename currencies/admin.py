@@ -1,5 +1,16 @@
+from django.contrib import admin
+
 from currencies.models import Currency
-from project.admin import CodeRecordAdmin, department_admin_site
+from currencies.services import currency_create, currency_update
+from project.kernel.admin import CodeRecordAdmin, department_admin_site
 
 admin_site = department_admin_site("currencies", "Currency department")
-admin_site.register(Currency, CodeRecordAdmin)
+
+
+@admin.register(Currency, site=admin_site)
+class CurrencyAdmin(CodeRecordAdmin):
+    def create(self, fields):
+        return currency_create(**fields)
+
+    def update(self, record, fields):
+        return currency_update(currency=record, **fields)

@@ -1,11 +1,10 @@
-"""The currency department's REST API: the shared code + name record API, and the compatibility
-API, over the department's own selectors and services."""
+"""The currency department's REST API: the code + name record API over the department's own
+selectors and services."""
 
 from currencies.models import Currency
 from currencies.selectors import currency_get, currency_list
 from currencies.services import currency_create, currency_update
-from project.records import RecordOperations, record_api_urls
-from project.v1 import record_urls
+from project.kernel.records import RecordDetailApi, RecordListCreateApi, RecordOperations
 
 OPERATIONS = RecordOperations(
     model=Currency,
@@ -15,5 +14,10 @@ OPERATIONS = RecordOperations(
     update_record=currency_update,
 )
 
-urls = record_api_urls("currencies", OPERATIONS)
-v1_urls = record_urls("currencies", OPERATIONS)
+
+class CurrencyListCreateApi(RecordListCreateApi):
+    operations = OPERATIONS
+
+
+class CurrencyDetailApi(RecordDetailApi):
+    operations = OPERATIONS

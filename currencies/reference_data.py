@@ -5,7 +5,7 @@ from django.db import router, transaction
 
 from currencies.models import Currency
 from currencies.services import currency_create
-from project.reference_data import LoadReport, create_missing
+from project.kernel.reference_data import LoadReport, create_missing
 
 
 def load_reference_data() -> LoadReport:

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from currencies.models import Currency
-from project.selectors import filter_code_and_name
+from project.kernel.queries import filter_code_and_name
 
 
 def currency_list(

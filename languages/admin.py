@@ -1,5 +1,16 @@
+from django.contrib import admin
+
 from languages.models import Language
-from project.admin import CodeRecordAdmin, department_admin_site
+from languages.services import language_create, language_update
+from project.kernel.admin import CodeRecordAdmin, department_admin_site
 
 admin_site = department_admin_site("languages", "Language department")
-admin_site.register(Language, CodeRecordAdmin)
+
+
+@admin.register(Language, site=admin_site)
+class LanguageAdmin(CodeRecordAdmin):
+    def create(self, fields):
+        return language_create(**fields)
+
+    def update(self, record, fields):
+        return language_update(language=record, **fields)

@@ -1,11 +1,10 @@
-"""The language department's REST API: the shared code + name record API, and the compatibility
-API, over the department's own selectors and services."""
+"""The language department's REST API: the code + name record API over the department's own
+selectors and services."""
 
 from languages.models import Language
 from languages.selectors import language_get, language_list
 from languages.services import language_create, language_update
-from project.records import RecordOperations, record_api_urls
-from project.v1 import record_urls
+from project.kernel.records import RecordDetailApi, RecordListCreateApi, RecordOperations
 
 OPERATIONS = RecordOperations(
     model=Language,
@@ -15,5 +14,10 @@ OPERATIONS = RecordOperations(
     update_record=language_update,
 )
 
-urls = record_api_urls("languages", OPERATIONS)
-v1_urls = record_urls("languages", OPERATIONS)
+
+class LanguageListCreateApi(RecordListCreateApi):
+    operations = OPERATIONS
+
+
+class LanguageDetailApi(RecordDetailApi):
+    operations = OPERATIONS

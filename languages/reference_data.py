@@ -5,7 +5,7 @@ from django.db import router, transaction
 
 from languages.models import Language
 from languages.services import language_create
-from project.reference_data import LoadReport, create_missing
+from project.kernel.reference_data import LoadReport, create_missing
 
 
 def load_reference_data() -> LoadReport:

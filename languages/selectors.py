@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from languages.models import Language
-from project.selectors import filter_code_and_name
+from project.kernel.queries import filter_code_and_name
 
 
 def language_list(

@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from languages.admin import admin_site
-from languages.apis import urls, v1_urls
+from languages.apis import LanguageDetailApi, LanguageListCreateApi
+from languages.apis_v1 import V1LanguageDetailApi, V1LanguageListCreateApi
+from project.kernel.v1 import v1_record_urls
 
-urlpatterns = [
-    *urls,
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/languages/", LanguageListCreateApi.as_view(), name="language-list"),
+    path("api/languages/<str:code>/", LanguageDetailApi.as_view(), name="language-detail"),
     path("admin/languages/", admin_site.urls),
-    *v1_urls,
+    *v1_record_urls("languages", list_create=V1LanguageListCreateApi, detail=V1LanguageDetailApi),
 ]

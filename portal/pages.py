@@ -7,16 +7,14 @@ Each function makes at most one call per department, whatever the amount of data
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
 
 from countries.public import Country, LinkedCountryPage, get_country_directory
-from currencies.public import get_currency_directory
-from languages.public import get_language_directory
-from project.ports import ask_departments
-
-T = TypeVar("T")
+from currencies.public import Currency, get_currency_directory
+from languages.public import Language, get_language_directory
+from project.kernel.ports import ask_departments
 
 HOME_PAGE_SIZE = 50
 
@@ -47,7 +45,7 @@ class Unavailable:
         if department not in self.departments:
             self.departments.append(department)
 
-    def ask(self, calls: Mapping[str, Callable[[], T]]) -> dict[str, T | None]:
+    def ask(self, calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
         """Each department's answer, or None (and the department noted) where it is
         unavailable. Departments served elsewhere are asked at the same time."""
         answers = ask_departments(calls)
@@ -105,7 +103,7 @@ def home_page(*, search: str = "", page: int = 1) -> HomePage:
             "languages": lambda: get_language_directory().count(),
         }
     )
-    linked = answers["countries"]
+    linked: LinkedCountryPage | None = answers["countries"]
     if linked is not None:
         for department in linked.unavailable:
             unavailable.add(department)
@@ -146,13 +144,13 @@ class CountryPage:
         return self.country is None and "countries" not in self.unavailable
 
 
-def _link_status(code: str | None, records: dict | None) -> LinkStatus:
+def _link_status(code: str | None, records: Mapping[str, Currency | Language] | None) -> LinkStatus:
     """`records`: what the owning department answered for `code`, None if it could not."""
     if not code:
         return LinkStatus(code=None, name=None, state=NOT_LINKED)
     if records is None:
         return LinkStatus(code=code, name=None, state=UNKNOWN)
-    record = records.get(code) or next(iter(records.values()), None)
+    record = next(iter(records.values()), None)  # one code asked
     if record is None:
         return LinkStatus(code=code, name=None, state=BROKEN)
     return LinkStatus(code=record.code, name=record.name, state=LINKED)
@@ -162,24 +160,23 @@ def country_page(code: str) -> CountryPage:
     """A country with the names of its currency and language: one call to each port, the
     currency and language calls at the same time where they go to other services."""
     unavailable = Unavailable()
-    found = unavailable.ask({"countries": lambda: get_country_directory().get_many([code])})[
-        "countries"
-    ]
-    country = None
-    if found:
-        country = found.get(code.upper()) or next(iter(found.values()))
+    found: Mapping[str, Country] | None = unavailable.ask(
+        {"countries": lambda: get_country_directory().get_many([code])}
+    )["countries"]
+    # One code asked, so one record at most, under the code as its department stores it.
+    country = next(iter(found.values()), None) if found else None
     currency = language = None
     if country is not None:
-        calls = {}
-        if country.currency_code:
-            calls["currencies"] = lambda: get_currency_directory().get_many([country.currency_code])
-        if country.language_code:
-            calls["languages"] = lambda: get_language_directory().get_many([country.language_code])
+        calls: dict[str, Callable[[], Mapping[str, Currency] | Mapping[str, Language]]] = {}
+        if currency_code := country.currency_code:
+            calls["currencies"] = lambda: get_currency_directory().get_many([currency_code])
+        if language_code := country.language_code:
+            calls["languages"] = lambda: get_language_directory().get_many([language_code])
         records = unavailable.ask(calls)
         currency = _link_status(country.currency_code, records.get("currencies"))
         language = _link_status(country.language_code, records.get("languages"))
     return CountryPage(
-        code=country.code if country else code.upper(),
+        code=country.code if country else code,
         country=country,
         currency=currency,
         language=language,

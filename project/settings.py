@@ -2,11 +2,13 @@
 
 import os
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from project import __version__
 from project.databases import build_databases
 from project.topology import build_topology
 
@@ -48,8 +50,9 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BYTES", default=64 * 1024)
 
 INSTALLED_APPS = [
-    "project",
-    "project.throttling.ThrottledAdminConfig",  # django.contrib.admin, logins rate-limited
+    "project",  # the composition root's management commands (migrate, load_reference_data, ...)
+    "project.kernel",
+    "project.kernel.throttling.ThrottledAdminConfig",  # django.contrib.admin, logins rate-limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,14 +65,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     *TOPOLOGY.local_departments,
     *(["portal"] if TOPOLOGY.serves_portal else []),
+    # The development tools' commands (compare_topologies, run_split, ...), where the checkout has
+    # them: the image leaves them out.
+    *(["project.bench"] if find_spec("project.bench") else []),
 ]
 
 MIDDLEWARE = [
     # Health answers before host validation, so kubelet probes by pod IP work.
-    "project.health.HealthCheckMiddleware",
-    "project.request_id.RequestIdMiddleware",
-    "project.deadlines.TimeoutBudgetMiddleware",
-    "project.errors.BodySizeLimitMiddleware",
+    "project.kernel.health.HealthCheckMiddleware",
+    "project.kernel.request_id.RequestIdMiddleware",
+    "project.kernel.deadlines.TimeoutBudgetMiddleware",
+    "project.kernel.errors.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "project.errors.DatabaseUnavailableMiddleware",
+    "project.kernel.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -142,15 +148,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["project.permissions.DepartmentPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["project.kernel.permissions.DepartmentPermission"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "project.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["project.throttling.WriteThrottle"],
+    "EXCEPTION_HANDLER": "project.kernel.rest.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["project.kernel.throttling.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "write": env.str("WRITE_THROTTLE_RATE", default="600/minute"),
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/minute"),
@@ -165,12 +171,12 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"Country Provider API ({TOPOLOGY.service})",
     "DESCRIPTION": "Countries, currencies and languages, each owned by its department.",
-    "VERSION": "1.0.0",
+    "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "project.openapi.document_errors_and_public_reads",
+        "project.kernel.openapi.document_errors_and_public_reads",
     ],
 }
 
@@ -188,7 +194,7 @@ SERVICE_READ_TIMEOUT = env.float("SERVICE_READ_TIMEOUT", default=3.0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "project.request_id.JsonFormatter"}},
+    "formatters": {"json": {"()": "project.kernel.request_id.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

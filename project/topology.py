@@ -5,13 +5,20 @@ that department alone; `portal` serves the GUI. Everything that differs between 
 (installed apps, URLs, databases, port adapters) is derived from the `Topology` built here.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 
 DEPARTMENTS = ("countries", "currencies", "languages")
 SERVICES = ("all", *DEPARTMENTS, "portal")
+
+# Each department's staff: the group its migration creates, holding its model permissions.
+STAFF_GROUPS = {
+    "countries": "Country department",
+    "currencies": "Currency department",
+    "languages": "Language department",
+}
 
 SERVICE_URL_VARIABLES = {
     "countries": "COUNTRY_SERVICE_URL",
@@ -32,6 +39,12 @@ _CALLS = {
 def calls_other_services(service: str) -> bool:
     """Whether `service` waits on other services' answers (the portal; countries when split)."""
     return bool(_CALLS.get(service))
+
+
+def in_call_order(services: Iterable[str]) -> list[str]:
+    """`services`, each after the ones it calls: the order to start them in, and to load reference
+    data in (countries check their links with currencies and languages)."""
+    return sorted(services, key=lambda service: len(_CALLS[service]))
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,23 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns = [
+import portal.urls
+from project.departments import department
+
+urlpatterns: list[URLPattern | URLResolver] = [
     *(
-        path("", include(f"{department}.urls"))
-        for department in settings.TOPOLOGY.local_departments
+        path("", include(department(name).urlpatterns))
+        for name in settings.TOPOLOGY.local_departments
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 if settings.TOPOLOGY.serves_portal:
-    urlpatterns.append(path("", include("portal.urls")))
+    urlpatterns.append(path("", include(portal.urls)))
 
-handler404 = "project.errors.not_found"
-handler500 = "project.errors.server_error"
+handler404 = "project.kernel.errors.not_found"
+handler500 = "project.kernel.errors.server_error"

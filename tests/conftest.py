@@ -5,6 +5,7 @@ from django.db import connections
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 
+from project.topology import DEPARTMENTS
 from tests.factories import department_user
 
 
@@ -17,7 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     out. Migrating each alias puts each department's tables into its own schema. On SQLite
     each alias already has its own database and this finds nothing to do."""
     with django_db_blocker.unblock():
-        for alias in ("countries", "currencies", "languages"):
+        for alias in DEPARTMENTS:
             call_command("migrate", database=alias, verbosity=0)
     yield
     # The test database can only be dropped once nothing holds a connection to it, also

@@ -6,10 +6,10 @@ from rest_framework.authtoken.models import Token
 from countries.models import Country
 from currencies.models import Currency
 from languages.models import Language
-from project.access import DEPARTMENT_GROUPS
+from project.topology import STAFF_GROUPS
 
 
-class CurrencyFactory(factory.django.DjangoModelFactory):
+class CurrencyFactory(factory.django.DjangoModelFactory[Currency]):
     class Meta:
         model = Currency
 
@@ -17,7 +17,7 @@ class CurrencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Currency {n}")
 
 
-class LanguageFactory(factory.django.DjangoModelFactory):
+class LanguageFactory(factory.django.DjangoModelFactory[Language]):
     class Meta:
         model = Language
 
@@ -25,7 +25,7 @@ class LanguageFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Language {n}")
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(factory.django.DjangoModelFactory[Country]):
     class Meta:
         model = Country
 
@@ -42,7 +42,7 @@ def department_user(department: str, username: str | None = None):
     )
     # Transactional tests empty the tables, groups included, after they run; Django then brings
     # back only content types and permissions. Rebuild the group the migration made.
-    group, _ = Group.objects.get_or_create(name=DEPARTMENT_GROUPS[department])
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUPS[department])
     group.permissions.add(*Permission.objects.filter(content_type__app_label=department))
     user.groups.add(group)
     Token.objects.create(user=user)

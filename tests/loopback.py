@@ -4,8 +4,10 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 def closed_port_url() -> str:
@@ -16,8 +18,16 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+class ScriptedServer(ThreadingHTTPServer):
+    """A threading HTTP server that records what it was asked and knows its own URL."""
+
+    daemon_threads = True
+    requests: list[tuple[str, dict[str, str], int]]
+    url: str
+
+
 @contextmanager
-def scripted_server(*answers):
+def scripted_server(*answers: tuple[int, Any, float]) -> Iterator[ScriptedServer]:
     """Serve each GET with the next of `answers`: (status, json_body, delay_seconds); the last
     answer repeats. Yields the server; `.requests` lists (path, headers, client port)."""
 
@@ -41,8 +51,7 @@ def scripted_server(*answers):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = ScriptedServer(("127.0.0.1", 0), Handler)
     server.requests = []
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

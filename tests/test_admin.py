@@ -104,3 +104,47 @@ def test_each_admin_site_shows_only_its_department_even_to_a_superuser(
     for other in {"countries", "currencies", "languages"} - {department}:
         assert f"/admin/{department}/{other}/" not in index
     assert f"/admin/{department}/auth/" not in index
+
+
+def test_a_write_the_service_refuses_after_the_form_passed_is_shown_and_not_saved(
+    login, monkeypatch
+):
+    """A race lost to another writer: the form's uniqueness check passed, the database
+    constraint refuses the row. The admin writes through the service, which reports it like the
+    check would have, so the user sees why and nothing is saved (no 500)."""
+    CurrencyFactory(code="EUR", name="Euro")
+    monkeypatch.setattr(Currency, "validate_unique", lambda self, exclude=None: None)
+    client = login("currencies")
+
+    response = client.post(
+        "/admin/currencies/currencies/currency/add/", {"code": "EUR", "name": "Other euro"}
+    )
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/currencies/currencies/currency/add/"
+    assert "Not saved: A currency with this code already exists." in page.text
+    assert list(Currency.objects.values_list("name", flat=True)) == ["Euro"]
+
+
+def test_a_link_whose_target_went_away_after_the_form_check_is_not_saved(login, monkeypatch):
+    """The form checks the codes with the other departments; the service checks them again when
+    it saves. A currency removed in between is named, and the country keeps its old links."""
+    CurrencyFactory(code="EUR")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR")
+    country = Country.objects.get(code="AT")
+    monkeypatch.setattr(
+        "countries.admin.country_links_resolve",
+        lambda **links: {"currency_code": "CHF", "language_code": None},  # checked: "CHF" existed
+    )
+    client = login("countries")
+
+    response = client.post(
+        f"/admin/countries/countries/country/{country.pk}/change/",
+        {"code": "AT", "name": "Austria", "currency_code": "CHF", "language_code": ""},
+    )
+    page = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert "Not saved: Unknown currency code &#x27;CHF&#x27;." in page.text
+    assert Country.objects.get(code="AT").currency_code == "EUR"

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,9 @@ def test_the_contracts_are_kept(tree):
     assert result.returncode == 0, result.stdout
 
 
+ROOMS = "Rooms: bench tools, composition root, portal, departments, kernel"
+
+
 @pytest.mark.parametrize(
     ("module", "statement", "broken"),
     [
@@ -52,8 +56,37 @@ def test_the_contracts_are_kept(tree):
             "from currencies.models import Currency",
             "Departments are independent",
         ),
-        ("currencies/apis.py", "import portal.views", "No department depends on the portal"),
-        ("project/api.py", "import languages.models", "Shared plumbing in project/"),
+        ("currencies/apis.py", "import portal.views", "currencies is not allowed to import portal"),
+        (
+            "project/kernel/rest.py",
+            "import languages.models",
+            "project.kernel is not allowed to import languages",
+        ),
+        (
+            "project/kernel/ports.py",
+            "import portal.pages",
+            "project.kernel is not allowed to import portal",
+        ),
+        (
+            "project/kernel/ports.py",
+            "from project.topology import DEPARTMENTS",
+            "project.kernel is not allowed to import project.topology",
+        ),
+        (
+            "countries/selectors.py",
+            "from project.topology import DEPARTMENTS",
+            "countries is not allowed to import project.topology",
+        ),
+        (
+            "project/urls.py",
+            "import project.bench.split",
+            "project.urls is not allowed to import project.bench",
+        ),
+        (
+            "portal/pages.py",
+            "import project.bench",
+            "portal is not allowed to import project.bench",
+        ),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(tree, module, statement, broken):
@@ -64,3 +97,19 @@ def test_a_forbidden_import_breaks_a_contract(tree, module, statement, broken):
     assert result.returncode != 0
     assert broken in result.stdout
     assert "BROKEN" in result.stdout
+
+
+def test_the_composition_root_layer_names_every_module_of_the_root():
+    """A new module in project/ must be placed in a room, or the rooms contract skips it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    rooms = next(c for c in config["contracts"] if c["name"] == ROOMS)
+    listed = {name.strip() for layer in rooms["layers"] for name in layer.split(":")}
+    root = {
+        f"project.{path.stem}"
+        for path in (ROOT / "project").iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").exists())
+        and path.stem not in ("__init__", "kernel", "bench")
+    }
+
+    assert root <= listed, sorted(root - listed)
+    assert {"project.kernel", "project.bench"} <= listed

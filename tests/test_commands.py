@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from countries.models import Country
 from currencies.models import Currency
 from languages.models import Language
-from project.access import DEPARTMENT_GROUPS
+from project.topology import STAFF_GROUPS
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -36,7 +36,7 @@ def test_migrate_without_database_migrates_every_owned_alias():
 def test_a_migration_created_one_group_per_department_with_its_permissions():
     groups = {group.name: group for group in Group.objects.all()}
 
-    assert set(groups) >= set(DEPARTMENT_GROUPS.values())
+    assert set(groups) >= set(STAFF_GROUPS.values())
     codenames = set(groups["Currency department"].permissions.values_list("codename", flat=True))
     assert codenames == {"add_currency", "change_currency", "delete_currency", "view_currency"}
 

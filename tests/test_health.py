@@ -1,5 +1,14 @@
+from types import ModuleType
+from typing import Protocol, cast
+
 import pytest
 from django.db import connections
+
+
+class ConcreteBackend(Protocol):
+    """A backend's DatabaseWrapper names its DB-API module; the base class in the stubs does not."""
+
+    Database: ModuleType
 
 
 def test_healthz_answers_without_touching_a_database(client):
@@ -25,7 +34,8 @@ def test_other_paths_still_validate_the_host(client):
 @pytest.mark.django_db(databases="__all__")
 def test_readyz_is_503_when_an_own_database_does_not_answer(client, monkeypatch):
     def refuse():
-        raise connections["languages"].Database.OperationalError("connection refused")
+        database = cast(ConcreteBackend, connections["languages"]).Database
+        raise database.OperationalError("connection refused")
 
     monkeypatch.setattr(connections["languages"], "ensure_connection", refuse)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from project.paginator import ThriftyPaginator
+from project.kernel.paginator import ThriftyPaginator
 from tests.factories import CurrencyFactory
 from tests.queries import queries_per_alias
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.functions.text
-import project.fields
+import project.kernel.fields
 from django.db import migrations, models
 
 
@@ -18,10 +18,10 @@ class Migration(migrations.Migration):
             name='Country',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', project.fields.CodeField(error_messages={'unique': 'A country with this code already exists.'}, help_text='ISO 3166-1 code, 2 or 3 letters; stored in upper case.', max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,3}\\Z', 'Enter 2 or 3 letters (ISO 3166-1 code).')])),
-                ('name', project.fields.NameField(max_length=100)),
-                ('currency_code', project.fields.CodeField(blank=True, max_length=3, null=True)),
-                ('language_code', project.fields.CodeField(blank=True, lowercase=True, max_length=3, null=True)),
+                ('code', project.kernel.fields.CodeField(error_messages={'unique': 'A country with this code already exists.'}, help_text='ISO 3166-1 code, 2 or 3 letters; stored in upper case.', max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,3}\\Z', 'Enter 2 or 3 letters (ISO 3166-1 code).')])),
+                ('name', project.kernel.fields.NameField(max_length=100)),
+                ('currency_code', project.kernel.fields.CodeField(blank=True, max_length=3, null=True)),
+                ('language_code', project.kernel.fields.CodeField(blank=True, lowercase=True, max_length=3, null=True)),
             ],
             options={
                 'verbose_name_plural': 'countries',

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.functions.text
-import project.fields
+import project.kernel.fields
 from django.db import migrations, models
 
 
@@ -18,8 +18,8 @@ class Migration(migrations.Migration):
             name='Currency',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', project.fields.CodeField(error_messages={'unique': 'A currency with this code already exists.'}, help_text='ISO 4217 code, 3 letters; stored in upper case.', max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{3}\\Z', 'Enter exactly 3 letters (ISO 4217 code).')])),
-                ('name', project.fields.NameField(max_length=100)),
+                ('code', project.kernel.fields.CodeField(error_messages={'unique': 'A currency with this code already exists.'}, help_text='ISO 4217 code, 3 letters; stored in upper case.', max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{3}\\Z', 'Enter exactly 3 letters (ISO 4217 code).')])),
+                ('name', project.kernel.fields.NameField(max_length=100)),
             ],
             options={
                 'verbose_name_plural': 'currencies',

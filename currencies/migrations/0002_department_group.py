@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from project.access import department_group_operation
+from project.kernel.access import department_group_operation
 
 
 class Migration(migrations.Migration):
@@ -10,4 +10,10 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [department_group_operation(department="currencies", model="currency")]
+    operations = [
+        department_group_operation(
+            department="currencies",
+            model="currency",
+            group="Currency department",
+        )
+    ]

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.functions.text
-import project.fields
+import project.kernel.fields
 from django.db import migrations, models
 
 
@@ -18,8 +18,8 @@ class Migration(migrations.Migration):
             name='Language',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', project.fields.CodeField(error_messages={'unique': 'A language with this code already exists.'}, help_text='ISO 639 code, 2 or 3 letters; stored in lower case.', lowercase=True, max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[a-z]{2,3}\\Z', 'Enter 2 or 3 letters (ISO 639 code).')])),
-                ('name', project.fields.NameField(max_length=100)),
+                ('code', project.kernel.fields.CodeField(error_messages={'unique': 'A language with this code already exists.'}, help_text='ISO 639 code, 2 or 3 letters; stored in lower case.', lowercase=True, max_length=3, unique=True, validators=[django.core.validators.RegexValidator('\\A[a-z]{2,3}\\Z', 'Enter 2 or 3 letters (ISO 639 code).')])),
+                ('name', project.kernel.fields.NameField(max_length=100)),
             ],
             options={
                 'ordering': ['code'],

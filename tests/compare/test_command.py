@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from project.compare.run import MARKER_VARIABLE, SCENARIOS
-from project.split import BASE_DIR
+from project.bench.compare.run import MARKER_VARIABLE, SCENARIOS
+from project.bench.split import BASE_DIR
 
 pytestmark = pytest.mark.topology
 

@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from project.compare import load
-from project.compare.run import targets
+from project.bench.compare import load
+from project.bench.compare.run import targets
 
 
 @contextmanager
@@ -62,10 +62,12 @@ def test_unexpected_answers_and_refused_connections_are_errors():
     with loopback_server(status=503) as url:
         result = load.drive(load.get(url), concurrency=2, duration=5, max_requests=10)
     assert (result.requests, result.errors, result.rps) == (10, 10, 0.0)
+    assert result.first_error is not None
     assert result.first_error.startswith("HTTP 503")
 
     refused = load.drive(load.get("http://127.0.0.1:1/"), concurrency=1, duration=5, max_requests=3)
     assert (refused.requests, refused.errors) == (3, 3)
+    assert refused.first_error is not None
     assert refused.first_error.startswith("ConnectionError")
 
 

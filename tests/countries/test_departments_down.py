@@ -78,7 +78,7 @@ def test_linked_countries_still_answer_naming_the_unavailable_departments(api, c
 def test_a_slow_department_does_not_hold_up_its_callers(api, api_as):
     LanguageFactory(code="de", name="German")
     CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
-    page = {"count": 0, "next": None, "previous": None, "results": []}
+    page: dict[str, object] = {"count": 0, "next": None, "previous": None, "results": []}
     with scripted_server((200, page, 3.0)) as slow_currencies:
         topology = Topology(
             service="countries",

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connections
+from factory.django import DjangoModelFactory
 
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 class Department:
     name: str
     url: str
-    factory: type
+    factory: type[DjangoModelFactory]
     code_typed: str  # as a user might type it
     code_stored: str  # as it is stored
     bad_codes: tuple[str, ...]

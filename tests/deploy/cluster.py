@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from project.split import free_ports
+from project.bench.split import free_ports
 from tests.deploy.manifests import (
     REPO,
     Manifest,
@@ -145,7 +145,7 @@ class ClusterNetwork:
             raise LookupError(f"Service {service_name} has no port {service_port}")
         for pod in self.manifest.service_pods(service):
             container_port = pod.container_port(declared["targetPort"])
-            if (pod.name, container_port) in self.local_ports:
+            if container_port is not None and (pod.name, container_port) in self.local_ports:
                 return pod.name, self.local_ports[pod.name, container_port]
         raise LookupError(f"Service {service_name}: no running pod")
 
@@ -297,6 +297,7 @@ class LocalCluster:
         for pod in self.deployments():
             (container,) = pod.containers
             container_port = pod.container_port("http")
+            assert container_port is not None, f"{pod.name} declares no http container port"
             port = ports[pod.name]
             self.network.local_ports[pod.name, container_port] = port
             argv = self.image.argv(container)
@@ -308,7 +309,9 @@ class LocalCluster:
 
     def probe_url(self, pod: Pod, probe: str) -> str:
         check = pod.containers[0][probe]["httpGet"]
-        port = self.network.local_ports[pod.name, pod.container_port(check["port"])]
+        container_port = pod.container_port(check["port"])
+        assert container_port is not None, f"{pod.name}: {probe} port is no container port"
+        port = self.network.local_ports[pod.name, container_port]
         return f"http://127.0.0.1:{port}{check['path']}"
 
     def wait_until(self, pod: Pod, probe: str, timeout: float):

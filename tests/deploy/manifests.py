@@ -438,7 +438,7 @@ class Stage:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {}
+        env: dict[str, str] = {}
         for instruction in self.all("ENV"):
             values = instruction.value
             env.update(zip(values[::2], values[1::2], strict=True))
@@ -447,7 +447,8 @@ class Stage:
 
 def dockerfile_stages(path: Path = DOCKERFILE) -> list[Stage]:
     """The build stages, with global ARG defaults substituted into FROM."""
-    args, stages = {}, []
+    args: dict[str, str] = {}
+    stages: list[Stage] = []
     for instruction in dockerfile.parse_file(str(path)):
         if instruction.cmd == "ARG" and not stages:
             name, _, default = instruction.value[0].partition("=")

@@ -122,7 +122,7 @@ def test_gunicorn_heartbeats_go_to_memory(overlay):
 
 def test_every_pod_has_its_own_service_account_without_an_api_token(overlay):
     accounts = {a["metadata"]["name"]: a for a in overlay.of_kind("ServiceAccount")}
-    used_by = {}
+    used_by: dict[str, list[str]] = {}
     for pod in overlay.pods():
         name = pod.spec.get("serviceAccountName", "default")
         assert name in accounts, f"{pod.name}: ServiceAccount {name} is not rendered"
@@ -408,8 +408,8 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     elsewhere = Peer.outside("other-app", "default", app="other")
     other_database = Peer.outside("other-database", "default", app="postgres")
     pods = [Peer.of(p) for p in overlay.pods()]
-    web = [p for p in pods if p.pod.kind == "Deployment"]
-    (database,) = [p for p in pods if p.pod.kind == "StatefulSet"]
+    web = [p for p in pods if p.pod is not None and p.pod.kind == "Deployment"]
+    (database,) = [p for p in pods if p.pod is not None and p.pod.kind == "StatefulSet"]
     service = {p.name: service_of(overlay, p.pod) for p in web}
     all_urls = {variable: "http://x" for variable in SERVICE_URL_VARIABLES.values()}
 

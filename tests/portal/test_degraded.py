@@ -6,7 +6,7 @@ from django.utils import translation
 
 from countries.public import Link, LinkedCountry, LinkedCountryPage
 from portal import pages
-from project.ports import DepartmentUnavailable
+from project.kernel.ports import DepartmentUnavailable
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")

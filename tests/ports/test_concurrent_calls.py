@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from project.ports import concurrently
+from project.kernel.ports import concurrently
 from project.topology import Topology
 from tests.factories import CountryFactory
 
@@ -34,7 +34,7 @@ def departments_that_answer_only_together(records: dict[str, dict]):
                 try:
                     barrier.wait()
                     status = 200
-                    body = {
+                    body: dict[str, object] = {
                         "count": 1,
                         "next": None,
                         "previous": None,

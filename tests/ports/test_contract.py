@@ -2,44 +2,64 @@
 server on loopback (pytest-django's live_server)."""
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.test import override_settings
 
+from countries.adapters import HttpCountryDirectory, LocalCountryDirectory
 from countries.public import Country, LinkedCountryPage, get_country_directory
+from currencies.adapters import HttpCurrencyDirectory, LocalCurrencyDirectory
 from currencies.public import Currency, get_currency_directory
+from languages.adapters import HttpLanguageDirectory, LocalLanguageDirectory
 from languages.public import Language, get_language_directory
-from project.request_id import _current as current_request_id
+from project.kernel.request_id import _current as current_request_id
 from project.topology import DEPARTMENTS, Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
+T = TypeVar("T")
 
-@pytest.fixture(params=["in-process", "http"])
-def adapter(request):
+
+class AdapterBuilder:
     """Builds a port's adapter the way the settings choose it: in-process when this process
-    serves the department, HTTP to the live server when it does not."""
+    serves the department, HTTP to the live server when it does not. `kind` says which."""
 
-    def build(get_directory):
-        if request.param == "in-process":
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self.kind: str = request.param
+        self._request = request
+
+    def __call__(self, get_directory: Callable[[], T]) -> T:
+        if self.kind == "in-process":
             return get_directory()
-        live_server = request.getfixturevalue("live_server")
+        live_server = self._request.getfixturevalue("live_server")
         remote = Topology(
             service="portal", service_urls=dict.fromkeys(DEPARTMENTS, live_server.url)
         )
         with override_settings(TOPOLOGY=remote):
             return get_directory()
 
-    build.kind = request.param
-    return build
+
+@pytest.fixture(params=["in-process", "http"])
+def adapter(request: pytest.FixtureRequest) -> AdapterBuilder:
+    return AdapterBuilder(request)
 
 
-def test_the_adapter_is_chosen_by_settings(adapter):
-    directory = adapter(get_currency_directory)
+@pytest.mark.parametrize(
+    ("get_directory", "local", "http"),
+    [
+        (get_country_directory, LocalCountryDirectory, HttpCountryDirectory),
+        (get_currency_directory, LocalCurrencyDirectory, HttpCurrencyDirectory),
+        (get_language_directory, LocalLanguageDirectory, HttpLanguageDirectory),
+    ],
+    ids=["countries", "currencies", "languages"],
+)
+def test_the_adapter_is_chosen_by_settings(adapter, get_directory, local, http):
+    directory = adapter(get_directory)
 
-    expected = "LocalDirectory" if adapter.kind == "in-process" else "HttpDirectory"
-    assert type(directory).__name__ == expected
+    assert type(directory) is (local if adapter.kind == "in-process" else http)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ import time
 import pytest
 from django.test import override_settings
 
+from countries.adapters import HttpCountryDirectory
 from currencies.public import Currency
-from project.http import HttpDirectory
-from project.ports import DepartmentUnavailable
+from project.kernel.http import HttpDirectory
+from project.kernel.ports import DepartmentUnavailable
 from tests.loopback import closed_port_url, scripted_server
 
 PAGE = {"count": 1, "next": None, "previous": None, "results": [{"code": "EUR", "name": "Euro"}]}
@@ -74,3 +75,29 @@ def test_one_batch_is_one_request_on_a_kept_alive_connection():
     assert "codes=chf%2Ceur%2Cusd" in paths[0]
     # Both requests came over the same pooled connection.
     assert len({client_port for _, _, client_port in server.requests}) == 1
+
+
+PAST_THE_END = {
+    "detail": "Invalid page.",
+    "count": 2,
+    "unavailable": [],
+    "totals": {"countries": 3, "fully_linked": 2},
+}
+
+
+def test_a_linked_page_past_the_end_is_one_request_with_the_counts():
+    with scripted_server((404, PAST_THE_END, 0)) as server:
+        page = HttpCountryDirectory(server.url).linked_page(page=9, page_size=1)
+
+    assert (page.results, page.count, page.total_countries) == ([], 2, 3)
+    assert len(server.requests) == 1
+
+
+def test_a_404_without_the_counts_is_unavailable():
+    with (
+        scripted_server((404, {"detail": "Not found."}, 0)) as server,
+        pytest.raises(DepartmentUnavailable, match="HTTP 404"),
+    ):
+        HttpCountryDirectory(server.url).linked_page()
+
+    assert len(server.requests) == 1

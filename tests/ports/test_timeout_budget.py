@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from django.test import override_settings
 
-from project import deadlines
+from project.kernel import deadlines
 from project.topology import Topology
 from tests.factories import CountryFactory
 from tests.loopback import scripted_server

@@ -3,6 +3,7 @@ message, and no row changes."""
 
 import copy
 import json
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 # (department, method, path, a valid body): every write the APIs offer.
-WRITES = [
+WRITES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("countries", "post", "/api/countries/", {"code": "QA", "name": "Name"}),
     ("countries", "patch", "/api/countries/AT/", {"name": "Name"}),
     ("currencies", "post", "/api/currencies/", {"code": "QQQ", "name": "Name"}),
@@ -121,16 +122,16 @@ def bad_links():
                     {**valid, field: value},
                     id=f"{method} {path} {field} {label}",
                 )
-    _, method, path, valid = WRITES[-1]
-    for part in valid:
+    _, method, path, nested = WRITES[-1]
+    for part in nested:
         for label, value in code_cases().items():
-            body = copy.deepcopy(valid)
+            body = copy.deepcopy(nested)
             body[part]["shortName"] = value
             yield pytest.param(
                 "countries", method, path, body, id=f"{method} {path} {part} {label}"
             )
         for label, value in {"missing": ..., "a string": "AT", "null": None}.items():
-            body = copy.deepcopy(valid)
+            body = copy.deepcopy(nested)
             if value is ...:
                 del body[part]
             else:

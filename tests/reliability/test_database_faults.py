@@ -9,8 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from project.compare.servers import LocalMonolith
-from project.split import free_ports
+from project.bench.compare.servers import LocalMonolith
+from project.bench.split import free_ports
 from tests.loopback import TcpProxy
 from tests.topology.conftest import scratch_database
 
@@ -65,7 +65,9 @@ def test_database_outage_is_reported_clearly_and_recovers_without_a_restart(
     ).splitlines()[-1]
     admin = requests.Session()
     login_form = admin.get(f"{url}/admin/currencies/login/", timeout=5).text
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_form)[1]
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_form)
+    assert match is not None, "the login form carries a CSRF token"
+    csrf = match[1]
     assert requests.get(f"{url}/readyz", timeout=5).status_code == 200
 
     proxy.cut()

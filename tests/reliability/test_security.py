@@ -10,8 +10,8 @@ from django.test import Client, override_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from currencies.models import Currency
-from project.request_id import JsonFormatter
-from project.split import BASE_DIR
+from project.bench.split import BASE_DIR
+from project.kernel.request_id import JsonFormatter
 from tests.factories import department_user
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -171,7 +171,7 @@ def crash(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("secret-internal-detail")
 
-    monkeypatch.setattr("project.api.StandardPagination.paginate_queryset", boom)
+    monkeypatch.setattr("project.kernel.rest.StandardPagination.paginate_queryset", boom)
     monkeypatch.setattr("portal.pages.get_currency_directory", boom)
 
 

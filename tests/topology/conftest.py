@@ -4,8 +4,9 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from project.compare.servers import fresh_postgres_database
-from project.split import LocalSplit, free_ports
+from project.bench.compare.servers import fresh_postgres_database
+from project.bench.split import START_ORDER, LocalSplit, free_ports
+from project.topology import DEPARTMENTS
 
 
 @contextmanager
@@ -33,9 +34,8 @@ FRONTEND_ORIGIN = "http://localhost:4200"
 @contextmanager
 def running_split(data_dir, database_url: str, **extra_env: str):
     """The four services as real gunicorn processes on free loopback ports."""
-    services = ("portal", "countries", "currencies", "languages")
     topology = LocalSplit(
-        ports=free_ports(services),
+        ports=free_ports(START_ORDER),
         data_dir=data_dir,
         database_url=database_url,
         # As for the original workshop frontend, served from another origin.
@@ -43,7 +43,7 @@ def running_split(data_dir, database_url: str, **extra_env: str):
     )
     try:
         topology.prepare()
-        for service in ("currencies", "languages", "countries", "portal"):
+        for service in START_ORDER:
             topology.start(service)
         yield topology
     finally:
@@ -76,7 +76,7 @@ def tokens(split):
         department: split.manage(
             department, "create_department_user", f"{department}-staff", "--department", department
         ).splitlines()[-1]
-        for department in ("countries", "currencies", "languages")
+        for department in DEPARTMENTS
     }
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from project.split import BASE_DIR
+from project.bench.split import BASE_DIR
 
 
 def start(**env) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from project.split import BASE_DIR
+from project.bench.split import BASE_DIR
 from tests.topology.conftest import scratch_database
 
 pytestmark = pytest.mark.topology

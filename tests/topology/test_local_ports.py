@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from project.split import LocalSplit, free_ports
+from project.bench.split import LocalSplit, free_ports
 
 
 def test_free_ports_are_distinct_even_when_many_are_asked_at_once():

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from project.topology import DEPARTMENTS
 from tests.flows import api_write, create_and_link_quenzaland
 
 pytestmark = pytest.mark.topology
@@ -61,7 +62,7 @@ def test_services_share_no_users(http, split, tokens):
 
 def test_session_cookie_names_differ_per_service(http, split):
     names = set()
-    for service in ("countries", "currencies", "languages"):
+    for service in DEPARTMENTS:
         response = http.get(f"{split.url(service)}/admin/{service}/login/", timeout=5)
         names.update(response.cookies.keys())
 
@@ -71,7 +72,9 @@ def test_session_cookie_names_differ_per_service(http, split):
 def post_admin_form(http, url: str, data: dict):
     """Post an admin form with its CSRF token; the answer is the redirect, not followed."""
     form = http.get(url, timeout=5)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert match is not None, "the admin form carries a CSRF token"
+    token = match[1]
     return http.post(
         url, data={**data, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=10
     )

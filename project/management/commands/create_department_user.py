@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from project.access import DEPARTMENT_GROUPS
+from project.topology import STAFF_GROUPS
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--department", required=True, choices=sorted(DEPARTMENT_GROUPS))
+        parser.add_argument("--department", required=True, choices=sorted(STAFF_GROUPS))
         parser.add_argument("--password", help="Set this password (else an existing one is kept).")
 
     def handle(self, *args, username, department, password, **options):
@@ -33,8 +33,8 @@ class Command(BaseCommand):
             elif created:
                 user.set_unusable_password()
             user.save()
-            user.groups.add(Group.objects.get(name=DEPARTMENT_GROUPS[department]))
+            user.groups.add(Group.objects.get(name=STAFF_GROUPS[department]))
             token, _ = Token.objects.get_or_create(user=user)
         verb = "Created" if created else "Updated"
-        self.stdout.write(f"{verb} user {username!r} in the {DEPARTMENT_GROUPS[department]}.")
+        self.stdout.write(f"{verb} user {username!r} in the {STAFF_GROUPS[department]}.")
         self.stdout.write(token.key)

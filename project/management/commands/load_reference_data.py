@@ -1,9 +1,9 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from project.ports import DepartmentUnavailable
+from project.departments import department
+from project.kernel.ports import DepartmentUnavailable
+from project.topology import in_call_order
 
 
 class Command(BaseCommand):
@@ -13,14 +13,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # Countries last: their links are checked against the other departments.
-        order = ("currencies", "languages", "countries")
-        departments = [d for d in order if settings.TOPOLOGY.is_local(d)]
-        if not departments:
+        local = settings.TOPOLOGY.local_departments
+        if not local:
             raise CommandError(f"SERVICE={settings.TOPOLOGY.service} serves no department.")
-        for department in departments:
+        # Countries last: their links are checked against the other departments.
+        for name in in_call_order(local):
             try:
-                report = import_module(f"{department}.reference_data").load_reference_data()
+                report = department(name).load_reference_data()
             except DepartmentUnavailable as error:
-                raise CommandError(f"{department}: {error}") from None
-            self.stdout.write(f"{department}: {report}")
+                raise CommandError(f"{name}: {error}") from None
+            self.stdout.write(f"{name}: {report}")

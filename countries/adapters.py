@@ -1,0 +1,115 @@
+"""The country port's adapters, built as in every department: in-process over the department's
+own selectors, HTTP over its REST API; both answer the port's DTOs and pass one contract suite.
+
+Processes that only reach the country department import this module too: its selectors (and so
+its models, which need the installed app) are imported when the in-process adapter is built."""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+
+from countries.public import Country, Link, LinkedCountry, LinkedCountryPage
+from currencies.public import Currency
+from languages.public import Language
+from project.kernel.http import HttpDirectory, fetch_json
+from project.kernel.paginator import ThriftyPaginator
+from project.kernel.ports import (
+    DepartmentUnavailable,
+    LocalDirectory,
+    database_errors_as_unavailable,
+)
+
+if TYPE_CHECKING:
+    from countries.selectors import LinkedCountries
+
+
+def _link(code: str, records: Mapping[str, Currency | Language]) -> Link:
+    record = records.get(code)
+    return Link(code=code, name=record.name if record else None)
+
+
+def linked_country_dto(row: Any, linked: "LinkedCountries") -> LinkedCountry:
+    """A fully linked country row, with the names `linked` resolved for its links."""
+    return LinkedCountry(
+        code=row.code,
+        name=row.name,
+        currency=_link(row.currency_code, linked.currencies),
+        language=_link(row.language_code, linked.languages),
+    )
+
+
+class LocalCountryDirectory(LocalDirectory[Country]):
+    def __init__(self) -> None:
+        from countries import selectors  # noqa: PLC0415 - only where installed
+
+        super().__init__("countries", selectors.country_list, Country)
+        self._linked_countries = selectors.linked_countries
+
+    def linked_page(
+        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+    ) -> LinkedCountryPage:
+        with database_errors_as_unavailable("countries"):
+            linked = self._linked_countries(search=search, ordering=ordering)
+            paginator = ThriftyPaginator(linked.countries, page_size, count=linked.count)
+            try:
+                rows = list(paginator.page(page).object_list)
+            except (EmptyPage, PageNotAnInteger):
+                rows = []  # a page past the end
+            return LinkedCountryPage(
+                results=[linked_country_dto(row, linked) for row in rows],
+                count=paginator.count,
+                page=page,
+                page_size=page_size,
+                unavailable=linked.unavailable,
+                total_countries=linked.total_countries,
+                total_fully_linked=linked.total_fully_linked,
+            )
+
+
+def _from_json(item: dict) -> Country:
+    return Country(
+        code=item["code"],
+        name=item["name"],
+        currency_code=item["currency_code"],
+        language_code=item["language_code"],
+    )
+
+
+def _linked_from_json(item: dict) -> LinkedCountry:
+    return LinkedCountry(
+        code=item["code"],
+        name=item["name"],
+        currency=Link(**item["currency"]),
+        language=Link(**item["language"]),
+    )
+
+
+class HttpCountryDirectory(HttpDirectory[Country]):
+    def __init__(self, base_url: str) -> None:
+        super().__init__("countries", f"{base_url}/api/countries/", _from_json)
+        self._linked_url = f"{base_url}/api/linked-countries/"
+
+    def linked_page(
+        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+    ) -> LinkedCountryPage:
+        params: dict[str, str | int] = {
+            "search": search,
+            "page": page,
+            "page_size": page_size,
+            "ordering": ordering,
+        }
+        status, body = fetch_json("countries", self._linked_url, params, statuses=(200, 404))
+        if status == 404 and not (body and "count" in body):
+            raise DepartmentUnavailable("countries", "it answered HTTP 404")
+        # A page past the end is a 404 that still carries the counts: no second request.
+        results = body["results"] if status == 200 else []
+        return LinkedCountryPage(
+            results=[_linked_from_json(item) for item in results],
+            count=body["count"],
+            page=page,
+            page_size=page_size,
+            unavailable=body["unavailable"],
+            total_countries=body["totals"]["countries"],
+            total_fully_linked=body["totals"]["fully_linked"],
+        )

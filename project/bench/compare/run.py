@@ -1,0 +1,439 @@
+"""Runs the comparison: for each data size, the monolith and the split topology on loopback,
+the same data, the same load generator, one scenario after the other, plus the framework floor
+and the cost of one port call in-process and over HTTP."""
+
+import itertools
+import os
+import platform
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import django
+import gunicorn
+import requests
+
+from project.bench.compare import load, remote
+from project.bench.compare.servers import (
+    FloorServer,
+    LocalMonolith,
+    StackFloorServer,
+    fresh_postgres_database,
+    postgres_version,
+    stop_quietly,
+)
+from project.bench.split import START_ORDER, LocalSplit, free_ports
+
+# In this order: the write scenario adds countries, so it runs last.
+SCENARIOS = ("portal", "linked", "list", "detail", "write")
+SCENARIO_REQUESTS = {
+    "portal": "GET / (portal home, 50 linked countries by name)",
+    "linked": "GET /api/linked-countries/",
+    "list": "GET /api/countries/",
+    "detail": "GET /api/countries/<code>/",
+    "write": "POST /api/countries/ (create and link)",
+}
+TOPOLOGIES = ("monolith", "split")
+MARKER_VARIABLE = "COMPARE_RUN_ID"  # in every process started, to find leftovers
+
+
+@dataclass
+class Options:
+    output: Path
+    duration: float = 10.0  # seconds measured per scenario and topology
+    warmup: float = 2.0  # seconds of the same load before each measurement, not recorded
+    concurrency: int = 4
+    workers: int = 4  # the monolith's (and the floor's) gunicorn workers
+    split_workers: int = 1  # each of the four services' workers
+    threads: int | None = None  # GUNICORN_THREADS for every process; None: by service
+    countries: tuple[int, ...] = (250, 25_000)
+    scenarios: tuple[str, ...] = SCENARIOS
+    max_requests: int = 20_000  # per measurement (and per warm-up)
+    port_calls: int = 1_000
+    database_url: str = ""  # a PostgreSQL server to make fresh databases on; else SQLite
+    quick: bool = False
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+@dataclass
+class Target:
+    """One topology under test, as the load generator sees it."""
+
+    name: str
+    topology: LocalSplit
+    portal_url: str
+    countries_url: str
+    seed: dict = field(default_factory=dict)
+    token: str = ""
+    write_codes: list[str] = field(default_factory=list)
+    next_write: int = 0
+
+
+def _cycle(values: list[str]) -> Callable[[], str]:
+    lock, iterator = threading.Lock(), itertools.cycle(values)
+
+    def take() -> str:
+        with lock:
+            return next(iterator)
+
+    return take
+
+
+def _write_payloads(target: Target) -> Callable[[], dict]:
+    """Unique unused 3-letter codes, each linked to an existing currency and language."""
+    lock, pairs = threading.Lock(), target.seed["pairs"]
+
+    def take() -> dict:
+        with lock:
+            if target.next_write >= len(target.write_codes):
+                raise load.Exhausted
+            index = target.next_write
+            target.next_write += 1
+        currency, language = pairs[index % len(pairs)]
+        code = target.write_codes[index]
+        return {
+            "code": code,
+            "name": f"Written {code}",
+            "currency_code": currency,
+            "language_code": language,
+        }
+
+    return take
+
+
+def scenario_call(scenario: str, target: Target) -> load.Call:
+    api = target.countries_url
+    if scenario == "portal":
+        return load.get(f"{target.portal_url}/")
+    if scenario == "linked":
+        return load.get(f"{api}/api/linked-countries/")
+    if scenario == "list":
+        return load.get(f"{api}/api/countries/")
+    if scenario == "detail":
+        code = _cycle(target.seed["letter_codes"])
+        return load.get(lambda: f"{api}/api/countries/{code()}/")
+    if scenario == "write":
+        return load.post_json(
+            f"{api}/api/countries/",
+            _write_payloads(target),
+            headers={"Authorization": f"Token {target.token}"},
+        )
+    raise ValueError(f"unknown scenario {scenario!r}")
+
+
+def measure(call: load.Call, options: Options, cap: int | None = None) -> load.LoadResult:
+    cap = min(options.max_requests, cap if cap is not None else options.max_requests)
+    if options.warmup > 0:
+        load.drive(
+            call,
+            concurrency=options.concurrency,
+            duration=options.warmup,
+            # Enough for every worker to serve a few (each loads templates, URLs, connections).
+            max_requests=max(1, min(cap, max(cap // 10, options.concurrency * 10))),
+        )
+    return load.drive(
+        call, concurrency=options.concurrency, duration=options.duration, max_requests=cap
+    )
+
+
+def port_call_summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "calls": len(ordered),
+        "p50_ms": round(load.percentile(ordered, 50) * 1000, 3),
+        "p95_ms": round(load.percentile(ordered, 95) * 1000, 3),
+        "p99_ms": round(load.percentile(ordered, 99) * 1000, 3),
+        "mean_ms": round(sum(ordered) / len(ordered) * 1000, 3),
+    }
+
+
+def common_env(options: Options, static_root: Path) -> dict[str, str]:
+    return {
+        # The product's settings, whatever the caller runs under (tests use tests.settings).
+        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "STATIC_ROOT": str(static_root),
+        **({"GUNICORN_THREADS": str(options.threads)} if options.threads else {}),
+        "HTTPS": "false",  # plain HTTP on loopback: no redirect to https://
+        # The write scenario measures capacity, not the per-user write limit.
+        "WRITE_THROTTLE_RATE": "1000000/minute",
+        # Only the fresh database below, never one the caller's environment points at.
+        "DEFAULT_DATABASE_URL": "",
+        "COUNTRIES_DATABASE_URL": "",
+        "CURRENCIES_DATABASE_URL": "",
+        "LANGUAGES_DATABASE_URL": "",
+        MARKER_VARIABLE: options.run_id,
+    }
+
+
+def _prepare_monolith(monolith: LocalMonolith, countries: int) -> Target:
+    monolith.data_dir.mkdir(parents=True, exist_ok=True)
+    monolith.manage("all", "migrate", "--verbosity=0")
+    monolith.manage("all", "load_reference_data")
+    target = Target("monolith", monolith, monolith.url(), monolith.url())
+    target.seed = remote.seed(monolith, "all", countries)
+    target.token = remote.department_token(monolith, "all")
+    monolith.start("all")
+    return target
+
+
+def _prepare_split(split: LocalSplit, countries: int) -> Target:
+    split.data_dir.mkdir(parents=True, exist_ok=True)
+    for service in START_ORDER:
+        split.manage(service, "migrate", "--verbosity=0")
+    for service in ("currencies", "languages"):
+        split.manage(service, "load_reference_data")
+        split.start(service)
+    # Countries last: their links are checked with the running services.
+    split.manage("countries", "load_reference_data")
+    target = Target("split", split, split.url("portal"), split.url("countries"))
+    target.seed = remote.seed(split, "countries", countries)
+    target.token = remote.department_token(split, "countries")
+    split.start("countries")
+    split.start("portal")
+    return target
+
+
+def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -> dict:
+    scale_dir = workdir / f"countries-{countries}"
+    with ExitStack() as databases:
+        urls = {name: "" for name in TOPOLOGIES}
+        if options.database_url:
+            for name in TOPOLOGIES:
+                database = f"country_provider_compare_{options.run_id}_{name}"
+                urls[name] = databases.enter_context(
+                    fresh_postgres_database(options.database_url, database)
+                )
+        ports = free_ports(["monolith", *START_ORDER, "floor", "stack_floor"])
+        monolith = LocalMonolith(
+            ports={"all": ports["monolith"]},
+            data_dir=scale_dir / "monolith",
+            database_url=urls["monolith"],
+            workers=options.workers,
+            extra_env=env,
+        )
+        split = LocalSplit(
+            ports={service: ports[service] for service in START_ORDER},
+            data_dir=scale_dir / "split",
+            database_url=urls["split"],
+            workers=options.split_workers,
+            extra_env=env,
+        )
+        floors: dict[str, FloorServer] = {}
+        try:
+            say(f"[{countries} countries] preparing data and starting both topologies...")
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                pending = pool.submit(_prepare_monolith, monolith, countries)
+                split_target = _prepare_split(split, countries)
+                monolith_target = pending.result()
+            targets = [monolith_target, split_target]
+            counts = {t.name: t.seed["countries"] for t in targets}
+            if len(set(counts.values())) != 1:
+                raise RuntimeError(f"the topologies hold different data: {counts}")
+            for target in targets:
+                target.write_codes = remote.three_letter_codes(target.seed["letter_codes"])
+
+            say(f"[{countries} countries] one port call, {options.port_calls} times each way...")
+            port_call: dict[str, Any] = {
+                "call": 'get_currency_directory().get_many(["EUR", "USD"])',
+                "in_process": port_call_summary(
+                    remote.port_call_samples(monolith, "all", options.port_calls)
+                ),
+                "http": port_call_summary(
+                    remote.port_call_samples(split, "countries", options.port_calls)
+                ),
+            }
+            port_call["http_over_in_process"] = _ratio(
+                port_call["http"]["p50_ms"], port_call["in_process"]["p50_ms"]
+            )
+
+            page = requests.get(f"{monolith_target.portal_url}/", timeout=30)
+            page.raise_for_status()
+            results: dict[str, dict] = {name: {} for name in TOPOLOGIES}
+            floor_results: dict[str, dict] = {}
+            for scenario in options.scenarios:
+                for target in targets:
+                    cap = len(target.write_codes) if scenario == "write" else None
+                    result = measure(scenario_call(scenario, target), options, cap)
+                    results[target.name][scenario] = result.as_dict()
+                    say(f"[{countries} countries] {scenario:>6} {target.name:>8}: {_line(result)}")
+                if scenario == "portal":
+                    floors = {
+                        "floor": FloorServer(
+                            ports={"all": ports["floor"]},
+                            data_dir=scale_dir / "floor",
+                            workers=options.workers,
+                            extra_env=env,
+                            body=page.content,
+                        ),
+                        "stack_floor": StackFloorServer(
+                            ports={"all": ports["stack_floor"]},
+                            data_dir=scale_dir / "stack-floor",
+                            database_url=urls["monolith"],
+                            workers=options.workers,
+                            extra_env={**env, "DATA_DIR": str(monolith.data_dir / "all")},
+                            body=page.content,
+                        ),
+                    }
+                    for name, floor in floors.items():
+                        try:
+                            floor.start()
+                            measured = measure(load.get(f"{floor.url()}{floor.path}"), options)
+                        finally:
+                            stop_quietly(floor)
+                        floor_results[name] = measured.as_dict()
+                        say(f"[{countries} countries] portal {name:>11}: {_line(measured)}")
+        finally:
+            stop_quietly(*floors.values(), split, monolith)
+    return {
+        "countries": counts["monolith"],
+        "requested_countries": countries,
+        "synthetic_countries": monolith_target.seed["synthetic"],
+        "portal_page_bytes": len(page.content),
+        "results": results,
+        "floor": floor_results.get("floor"),
+        "stack_floor": floor_results.get("stack_floor"),
+        "port_call": port_call,
+        "ratios": ratios(results),
+    }
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def ratios(results: dict) -> dict:
+    """Split over monolith, per scenario: throughput and latency percentiles."""
+    out = {}
+    for scenario, split in results["split"].items():
+        monolith = results["monolith"].get(scenario)
+        if monolith:
+            out[scenario] = {
+                key: _ratio(split[key], monolith[key])
+                for key in ("rps", "p50_ms", "p95_ms", "p99_ms")
+            }
+    return out
+
+
+def _line(result: load.LoadResult) -> str:
+    return _line_dict(result.as_dict())
+
+
+def _line_dict(result: dict) -> str:
+    return (
+        f"{result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f} ms  "
+        f"p95 {result['p95_ms']:7.2f}  p99 {result['p99_ms']:7.2f}  "
+        f"{result['requests']} requests, {result['errors']} errors"
+        + (f"; first: {result['first_error'][:200]}" if result.get("first_error") else "")
+    )
+
+
+def targets(runs: list[dict]) -> list[dict]:
+    """The issue's performance targets, each with the measured ratio."""
+    checks = []
+
+    def check(name: str, value: float | None, limit: float, at_least: bool) -> None:
+        ok = value is not None and (value >= limit if at_least else value <= limit)
+        checks.append({"target": name, "value": value, "limit": limit, "ok": ok})
+
+    for run in runs:
+        at = f"{run['countries']:,} countries"
+        monolith = run["results"]["monolith"].get("portal")
+        split = run["results"]["split"].get("portal")
+        if monolith and run["floor"]:
+            check(
+                f"monolith portal req/s / floor req/s ({at})",
+                _ratio(monolith["rps"], run["floor"]["rps"]),
+                0.5,
+                at_least=True,
+            )
+        if monolith and split:
+            check(
+                f"split portal req/s / monolith portal req/s ({at})",
+                _ratio(split["rps"], monolith["rps"]),
+                0.5,
+                at_least=True,
+            )
+            check(
+                f"split portal p50 / monolith portal p50 ({at})",
+                _ratio(split["p50_ms"], monolith["p50_ms"]),
+                2.0,
+                at_least=False,
+            )
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        for name in TOPOLOGIES:
+            before = small["results"][name].get("portal")
+            after = large["results"][name].get("portal")
+            if before and after:
+                check(
+                    f"{name} portal p50 at {large['countries']:,} / at {small['countries']:,}",
+                    _ratio(after["p50_ms"], before["p50_ms"]),
+                    1.5,
+                    at_least=False,
+                )
+    return checks
+
+
+def machine() -> dict:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+            memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            cpu = next(line for line in cpuinfo if line.startswith("model name")).split(":")[1]
+    except (OSError, StopIteration, IndexError):
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu.strip(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def run(options: Options, say: Callable[[str], None] = print) -> dict:
+    """Measure, and answer everything as one JSON-ready dict. Every process started is stopped
+    before this returns, whatever happens."""
+    started = datetime.now(UTC)
+    database = "SQLite (one file per alias, tmp dir)"
+    if options.database_url:
+        database = f"PostgreSQL {postgres_version(options.database_url)} (fresh databases)"
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="compare-topologies-") as tmp:
+        workdir = Path(tmp)
+        env = common_env(options, workdir / "static")
+        # Static files once, with every app installed: the same files for all processes.
+        collector = LocalMonolith(ports={"all": 0}, data_dir=workdir / "collect", extra_env=env)
+        collector.manage("all", "collectstatic", "--noinput", "--verbosity=0")
+        for countries in options.countries:
+            runs.append(run_scale(countries, options, workdir, env, say))
+    finished = datetime.now(UTC)
+    return {
+        "run_id": options.run_id,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": database,
+        "versions": {"django": django.get_version(), "gunicorn": gunicorn.__version__},
+        "options": {
+            key: (str(value) if isinstance(value, Path) else value)
+            for key, value in asdict(options).items()
+            if key not in ("database_url",)
+        },
+        "scenarios": {name: SCENARIO_REQUESTS[name] for name in options.scenarios},
+        "runs": runs,
+        "targets": targets(runs),
+    }

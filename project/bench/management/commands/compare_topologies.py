@@ -1,0 +1,134 @@
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from project.bench.compare.report import format_table, write_outputs
+from project.bench.compare.run import SCENARIOS, Options, run
+
+QUICK = {
+    "duration": 0.5,
+    "warmup": 0.2,
+    "concurrency": 2,
+    "countries": (250,),
+    "max_requests": 40,
+    "port_calls": 1_000,
+}
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    try:
+        numbers = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CommandError(
+            f"--countries: {text!r} is not a comma-separated list of numbers"
+        ) from None
+    if not numbers or min(numbers) < 1:
+        raise CommandError("--countries needs at least one positive number")
+    return numbers
+
+
+def _scenarios(text: str) -> tuple[str, ...]:
+    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = wanted - set(SCENARIOS)
+    if unknown or not wanted:
+        raise CommandError(f"--scenarios: choose from {', '.join(SCENARIOS)}")
+    return tuple(s for s in SCENARIOS if s in wanted)  # writes always last
+
+
+class Command(BaseCommand):
+    help = (
+        "Measures the monolith (one gunicorn, SERVICE=all) against the split topology (four "
+        "gunicorns) on loopback, with the same data, total workers and load: requests/s and "
+        "p50/p95/p99 per scenario; two floors (a minimal Django app, and the product's own "
+        "middleware, each answering the portal page's bytes); one port call in-process vs over "
+        "HTTP. "
+        "Uses fresh PostgreSQL databases when DATABASE_URL points at PostgreSQL (created and "
+        "dropped; the database it names is not touched), SQLite in a tmp dir otherwise. Prints "
+        "a table and writes JSON, Markdown and a PNG chart into --output."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=float, help="seconds per scenario (default 10)")
+        parser.add_argument("--warmup", type=float, help="seconds of warm-up (default 2)")
+        parser.add_argument("--concurrency", type=int, help="connections in flight (default 4)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="gunicorn workers in all (default 4): the monolith's; the split gets a quarter "
+            "per service (at least 1) unless --split-workers says otherwise",
+        )
+        parser.add_argument("--split-workers", type=int, help="gunicorn workers per service")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="GUNICORN_THREADS for every process (default: 4 where a service calls others)",
+        )
+        parser.add_argument(
+            "--countries", type=_numbers, help="data sizes, e.g. 250,25000 (the default)"
+        )
+        parser.add_argument(
+            "--scenarios", type=_scenarios, help=f"any of {','.join(SCENARIOS)} (default all)"
+        )
+        parser.add_argument(
+            "--max-requests", type=int, help="hard cap per measurement (default 20000)"
+        )
+        parser.add_argument("--port-calls", type=int, help="port calls each way (default 1000)")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            default=settings.BASE_DIR / "var" / "compare",
+            help="results folder (default var/compare/)",
+        )
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="a smoke run for tests: 250 countries, 0.5 s per scenario, 2 connections",
+        )
+
+    def handle(self, *args, output, quick, **given):
+        chosen: dict[str, Any] = {**(QUICK if quick else {})}
+        chosen.update({k: v for k, v in given.items() if k in _OPTION_NAMES and v is not None})
+        if "workers" in chosen and "split_workers" not in chosen:
+            chosen["split_workers"] = max(1, chosen["workers"] // 4)
+        for name in ("duration", "concurrency", "workers", "split_workers", "threads"):
+            if name in chosen and chosen[name] <= 0:
+                raise CommandError(f"--{name.replace('_', '-')} must be positive")
+        database_url = os.environ.get("DATABASE_URL", "")
+        options = Options(
+            output=output,
+            quick=quick,
+            database_url=database_url if database_url.startswith("postgres") else "",
+            **chosen,
+        )
+        # Ctrl-C and SIGTERM both end in run()'s clean-up, which stops every process.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            result = run(options, say=self.stdout.write)
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted; every process started was stopped.") from None
+        except RuntimeError as error:
+            raise CommandError(str(error)) from None
+        paths = write_outputs(result, output)
+        self.stdout.write("")
+        self.stdout.write(format_table(result))
+        self.stdout.write("")
+        for kind in ("json", "png", "md"):
+            self.stdout.write(f"{kind.upper():>4}: {paths[kind]}  (also {paths['latest_' + kind]})")
+
+
+_OPTION_NAMES = {
+    "duration",
+    "warmup",
+    "concurrency",
+    "workers",
+    "split_workers",
+    "threads",
+    "countries",
+    "scenarios",
+    "max_requests",
+    "port_calls",
+}

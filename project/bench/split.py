@@ -1,0 +1,152 @@
+"""The split topology on one machine: four gunicorn processes on loopback, each with its own
+SERVICE, data and log, wired together by the service URLs. Used by `manage.py run_split`
+(`make split`) and by the topology tests."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from project.topology import DEPARTMENTS, SERVICE_URL_VARIABLES, in_call_order
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+GUNICORN_CONF = BASE_DIR / "deploy" / "gunicorn.conf.py"
+DEFAULT_PORTS = {"portal": 8000, "countries": 8001, "currencies": 8002, "languages": 8003}
+# A service starts after the services it calls.
+START_ORDER = tuple(in_call_order((*DEPARTMENTS, "portal")))
+
+
+def free_ports(names: Iterable[str], host: str = "127.0.0.1") -> dict[str, int]:
+    """A distinct free port per name. The probe sockets stay bound until all are picked, so the
+    kernel cannot hand out one port twice."""
+    with ExitStack() as probes:
+        ports = {}
+        for name in names:
+            probe = probes.enter_context(socket.socket())
+            probe.bind((host, 0))
+            ports[name] = probe.getsockname()[1]
+        return ports
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail before starting a server whose port is taken: gunicorn would retry binding for
+    seconds, while whatever holds the port answered our readiness checks."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise RuntimeError(f"{host}:{port} is already in use ({error.strerror})") from None
+
+
+@dataclass
+class LocalSplit:
+    ports: dict[str, int]
+    data_dir: Path  # per service: its SQLite files, and its log
+    host: str = "127.0.0.1"
+    database_url: str = ""  # PostgreSQL for every service, else each service's own SQLite files
+    workers: int = 1
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://{self.host}:{self.ports[service]}"
+
+    def log_path(self, service: str) -> Path:
+        return self.data_dir / f"{service}.log"
+
+    def env(self, service: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "SERVICE": service,
+            "HOST": self.host,
+            "PORT": str(self.ports[service]),
+            "DEBUG": "0",
+            "HTTPS": "false",  # plain HTTP on loopback
+            "SECRET_KEY": self.secret_key,
+            "ALLOWED_HOSTS": f"{self.host},localhost",
+            "DATA_DIR": str(self.data_dir / service),
+            "STATIC_ROOT": str(self.data_dir / "static"),
+            "GUNICORN_WORKERS": str(self.workers),
+            **{SERVICE_URL_VARIABLES[d]: self.url(d) for d in DEPARTMENTS},
+        }
+        env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        return {**env, **self.extra_env}
+
+    def manage(self, service: str, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, str(BASE_DIR / "manage.py"), *args],
+            env=self.env(service),
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise RuntimeError(f"SERVICE={service} manage.py {' '.join(args)}:\n{result.stderr}")
+        return result.stdout
+
+    def prepare(self) -> None:
+        """Collect static files once, then migrate each service's own databases."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.manage("portal", "collectstatic", "--noinput", "--verbosity=0")
+        for service in START_ORDER:
+            self.manage(service, "migrate", "--verbosity=0")
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+
+    def start(self, service: str) -> None:
+        ensure_port_free(self.host, self.ports[service])
+        log = self.log_path(service).open("ab")
+        self.processes[service] = subprocess.Popen(
+            self.command(),
+            env=self.env(service),
+            cwd=BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()  # the child has its own handle
+        self.wait_ready(service)
+
+    def wait_ready(self, service: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[service]
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{service} exited with {process.returncode}; see {self.log_path(service)}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url(service)}/readyz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{service} was not ready within {timeout} s")
+
+    def stop(self, service: str) -> None:
+        process = self.processes.pop(service, None)
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self) -> None:
+        for service in reversed(START_ORDER):
+            self.stop(service)

@@ -1,0 +1,148 @@
+"""REST plumbing shared by the departments: pagination, errors, strict fields."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.fields import empty
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from project.kernel.paginator import ThriftyPaginator
+from project.kernel.ports import DepartmentUnavailable
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    # No page controls in the browsable API: they would COUNT even where the answer needs none.
+    template = None
+
+    def __init__(self, *, count: int | None = None):
+        self.known_count = count  # the number of items, when the caller has counted them
+
+    # DRF calls this as the class it stands in for.
+    def django_paginator_class(self, object_list, per_page):  # type: ignore[override]
+        return ThriftyPaginator(object_list, per_page, count=self.known_count)
+
+    # DRF quietly falls back to defaults on a malformed value; a wrong value deserves an answer.
+    def get_page_number(self, request, paginator):
+        return _whole_number(request, self.page_query_param) or 1
+
+    def get_page_size(self, request):
+        size = _whole_number(request, self.page_size_query_param)
+        return min(size, self.max_page_size) if size else self.page_size
+
+
+def _whole_number(request, name: str) -> int | None:
+    """The query parameter as a whole number from 1, None if absent, else a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise exceptions.ValidationError({name: ["Enter a whole number from 1."]})
+    return int(raw)
+
+
+def paginated_response(
+    request, view, rows: QuerySet, to_json: Callable[[dict], dict] | None = None
+) -> Response:
+    """One page of `rows`, a `.values()` queryset whose dicts are the items as they are (or
+    passed through `to_json`). Lists are the calls services make to each other most: plain
+    dicts cost a fraction of model instances rendered through a serializer."""
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(rows, request, view=view) or []  # None: no paging
+    return paginator.get_paginated_response(page if to_json is None else list(map(to_json, page)))
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that rejects numbers instead of turning them into strings."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _QueryParameter(serializers.Field):
+    """Absent, the default applies; present, even empty, the value is validated (DRF's form
+    handling would quietly turn an empty value into the default)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class QueryBooleanField(_QueryParameter, serializers.BooleanField):
+    pass
+
+
+class QueryChoiceField(_QueryParameter, serializers.ChoiceField):
+    pass
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "Service temporarily unavailable."
+    default_code = "service_unavailable"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: model validation errors are 400s in DRF's shape, an unreachable
+    department or database is a 503 with a clear message."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_as_drf_detail(exc))
+    elif isinstance(exc, DepartmentUnavailable):
+        exc = ServiceUnavailable(str(exc))
+    elif isinstance(exc, OperationalError | InterfaceError):
+        exc = ServiceUnavailable("The database is unavailable; try again shortly.")
+    return drf_exception_handler(exc, context)
+
+
+def _as_drf_detail(error: DjangoValidationError):
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    non_field = "__all__"
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == non_field else field): messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+class ListFilterSerializer(serializers.Serializer):
+    """Query parameters every department list takes."""
+
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    codes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Comma-separated codes: only these records (any letter case).",
+    )
+
+    def validate_codes(self, value: str) -> list[str]:
+        return [code for code in (part.strip() for part in value.split(",")) if code]
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description="Items per page: 50 unless set, at most 500."),
+]
+
+
+def paginated(item_serializer, name: str, **extra_fields):
+    """The OpenAPI shape of a paginated list of `item_serializer` items."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+            **extra_fields,
+        },
+    )
