@@ -7,7 +7,7 @@ PORT ?= 8000
 # The test run on PostgreSQL; Django creates and drops its own test database there.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/country_provider
 
-.PHONY: run test split compare load install lint test-sqlite test-postgres browser kubectl image messages clean
+.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl image messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -36,10 +36,19 @@ compare: install
 load: install
 	DEBUG=1 $(PY) manage.py load_test
 
+# What .pre-commit-config.yaml runs before each commit, and more: the import contracts, and the
+# architecture diagram checked against the import graph.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/architecture_diagram.py --check
+
+# Redraw the diagram in docs/architecture.md from the import graph.
+architecture: install
+	$(PY) scripts/architecture_diagram.py
 
 test-sqlite: install browser kubectl
 	$(PY) -m pytest
@@ -56,14 +65,15 @@ kubectl: install
 	VENV=$(VENV) scripts/ensure-kubectl
 
 # The image of every Deployment and migration Job (needs Docker; not part of `make test`).
-IMAGE ?= country-provider:0.1.0
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' project/__init__.py)
+IMAGE ?= country-provider:$(VERSION)
 image:
 	docker build -f deploy/Dockerfile -t $(IMAGE) .
 
-# Recompile the translations after editing {portal,project}/locale/*/LC_MESSAGES/django.po.
+# Recompile the translations after editing {portal,project/kernel}/locale/*/LC_MESSAGES/django.po.
 messages: install
 	cd portal && DEBUG=1 ../$(PY) ../manage.py compilemessages
-	cd project && DEBUG=1 ../$(PY) ../manage.py compilemessages
+	cd project/kernel && DEBUG=1 ../../$(PY) ../../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts
