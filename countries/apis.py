@@ -16,6 +16,7 @@ from project.kernel.rest import (
     ListFilterSerializer,
     QueryBooleanField,
     QueryChoiceField,
+    SearchField,
     StandardPagination,
     StrictCharField,
     paginated,
@@ -163,7 +164,7 @@ class LinkedCountryListApi(APIView):
     name = "Linked country list"
 
     class FilterSerializer(serializers.Serializer):
-        search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        search = SearchField(required=False, allow_blank=True, max_length=100)
         ordering = QueryChoiceField(choices=["code", "name"], default="code")
 
     @extend_schema(

@@ -8,7 +8,7 @@ from countries.models import Country
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from project.kernel.ports import ask_departments
-from project.kernel.queries import filter_code_and_name
+from project.kernel.queries import filter_code_and_name, get_by_code
 
 _FULLY_LINKED = Q(currency_code__isnull=False, language_code__isnull=False)
 
@@ -28,7 +28,7 @@ def country_list(
 
 
 def country_get(*, code: str) -> Country | None:
-    return Country.objects.filter(code=code).first()
+    return get_by_code(Country.objects.all(), code)
 
 
 @dataclass(frozen=True)

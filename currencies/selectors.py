@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from currencies.models import Currency
-from project.kernel.queries import filter_code_and_name
+from project.kernel.queries import filter_code_and_name, get_by_code
 
 
 def currency_list(
@@ -11,4 +11,4 @@ def currency_list(
 
 
 def currency_get(*, code: str) -> Currency | None:
-    return Currency.objects.filter(code=code).first()
+    return get_by_code(Currency.objects.all(), code)

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from languages.models import Language
-from project.kernel.queries import filter_code_and_name
+from project.kernel.queries import filter_code_and_name, get_by_code
 
 
 def language_list(
@@ -11,4 +11,4 @@ def language_list(
 
 
 def language_get(*, code: str) -> Language | None:
-    return Language.objects.filter(code=code).first()
+    return get_by_code(Language.objects.all(), code)

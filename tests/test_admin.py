@@ -148,3 +148,28 @@ def test_a_link_whose_target_went_away_after_the_form_check_is_not_saved(login, 
     assert response.status_code == 302
     assert "Not saved: Unknown currency code &#x27;CHF&#x27;." in page.text
     assert Country.objects.get(code="AT").currency_code == "EUR"
+
+
+def test_department_staff_cannot_use_the_superuser_site(client, django_user_model):
+    department_user("currencies", username="carla")
+
+    login = client.post("/admin/login/", {"username": "carla", "password": "correct horse"})
+    password_change = client.get("/admin/password_change/")
+    own_site = client.get("/admin/currencies/")
+
+    assert login.status_code == 200  # the form again, not a redirect into the site
+    assert "This site is for superusers." in login.text
+    assert password_change.status_code == 302
+    assert "/admin/login/" in password_change["Location"]
+    assert own_site.status_code == 302  # not logged in by the superuser site
+    assert client.login(username="carla", password="correct horse")
+    assert client.get("/admin/currencies/").status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_superuser_uses_the_superuser_site(client, django_user_model):
+    django_user_model.objects.create_superuser("root", password="correct horse")
+    client.login(username="root", password="correct horse")
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/password_change/").status_code == 200

@@ -1,12 +1,14 @@
 """Each department gets an admin site of its own, showing only its own models, and writing
-through the department's services as its API does."""
+through the department's services as its API does. Django's own site is for superusers."""
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 
 from project.kernel.ports import DepartmentUnavailable
 from project.kernel.throttling import ThrottledAdminSite
@@ -17,6 +19,26 @@ def department_admin_site(department: str, title: str) -> admin.AdminSite:
     site.site_header = site.site_title = title
     site.index_title = f"{title}: reference data"
     return site
+
+
+class SuperuserLoginForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise ValidationError(
+                gettext("This site is for superusers. Please use your department's site."),
+                code="not_superuser",
+            )
+
+
+class SuperuserAdminSite(ThrottledAdminSite):
+    """Django's own admin (/admin/: users, groups, tokens) is for superusers only. Department
+    staff have their department's site, and change nothing here, not even their password."""
+
+    login_form = SuperuserLoginForm
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
 
 
 class ServiceAdmin(admin.ModelAdmin):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 _TITLES = {
     400: gettext_lazy("Bad request"),
     404: gettext_lazy("Not found"),
+    411: gettext_lazy("Length required"),
     413: gettext_lazy("Too large"),
     429: gettext_lazy("Too many requests"),
     503: gettext_lazy("Temporarily unavailable"),
@@ -25,12 +26,17 @@ def error_response(request, status: int, message: str):
 
 class BodySizeLimitMiddleware:
     """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it (DRF's
-    parsers read the stream directly, past Django's own check)."""
+    parsers read the stream directly, past Django's own check), and a chunked one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # Django reads a body by its Content-Length: a chunked one would arrive empty.
+            return error_response(
+                request, 411, "Send the body with a Content-Length; chunked bodies are refused."
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,9 +1,21 @@
 """Model fields shared by the departments."""
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+_CODE_SHAPE = re.compile(r"[A-Za-z]{2,3}")
+
+
+def code_shaped(codes: Iterable[str]) -> list[str]:
+    """Those of `codes` that could be some department's code (2 or 3 ASCII letters, white
+    space around them aside), trimmed, each once, in order. Nothing else is looked up, in a
+    query or in a URL: the same answer, "no such record", wherever a department is served."""
+    shaped = (code.strip() for code in codes if isinstance(code, str))
+    return list(dict.fromkeys(code for code in shaped if _CODE_SHAPE.fullmatch(code)))
 
 
 class CodeField(models.CharField):
@@ -34,15 +46,36 @@ class CodeField(models.CharField):
         return value.lower() if self.lowercase else value.upper()
 
 
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
 def validate_no_control_characters(value: str) -> None:
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if has_control_characters(value):
         raise ValidationError("Control characters are not allowed.", code="control_characters")
+
+
+# Explicit embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they turn how a
+# name is shown around, "txt.exe" as "exe.txt".
+_BIDI_CONTROLS = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
+
+
+def validate_displayable(value: str) -> None:
+    """A name shows as what it is: no direction controls, and more than combining marks."""
+    if any(unicodedata.bidirectional(char) in _BIDI_CONTROLS for char in value):
+        raise ValidationError(
+            "Text direction controls (such as U+202E) are not allowed.", code="bidi_controls"
+        )
+    if value and all(unicodedata.category(char).startswith("M") for char in value.strip()):
+        raise ValidationError(
+            "A name needs a letter, digit or sign, not only combining marks.", code="marks_only"
+        )
 
 
 class NameField(models.CharField):
     """A display name: 1-100 characters, trimmed, no control characters."""
 
-    default_validators = [validate_no_control_characters]
+    default_validators = [validate_no_control_characters, validate_displayable]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 100)

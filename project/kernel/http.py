@@ -21,6 +21,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from project.kernel import deadlines
+from project.kernel.fields import code_shaped
 from project.kernel.ports import DTO, DepartmentUnavailable
 from project.kernel.request_id import HEADER as REQUEST_ID_HEADER
 from project.kernel.request_id import current_request_id
@@ -143,7 +144,7 @@ class HttpDirectory(Generic[DTO]):
         self._to_dto = to_dto
 
     def get_many(self, codes: Iterable[str]) -> dict[str, DTO]:
-        wanted = sorted({code.strip() for code in codes if code and code.strip()})
+        wanted = sorted(code_shaped(codes))  # letters only: no separator reaches the URL
         if not wanted:
             return {}
         return {dto.code: dto for dto in self._fetch({"codes": ",".join(wanted)})}

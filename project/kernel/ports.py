@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 
+from project.kernel.fields import code_shaped
+
 T = TypeVar("T")
 
 
@@ -130,7 +132,7 @@ class LocalDirectory(Generic[DTO]):
         return [self._dto(*row) for row in records.values_list(*self._fields)]
 
     def get_many(self, codes: Iterable[str]) -> dict[str, DTO]:
-        wanted = list(codes)
+        wanted = code_shaped(codes)
         if not wanted:
             return {}
         with database_errors_as_unavailable(self._department):

@@ -1,14 +1,32 @@
 """Query helpers shared by the departments' selectors."""
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from project.kernel.fields import code_shaped, has_control_characters
+
+Row = TypeVar("Row", bound=Model)
 
 
 def filter_code_and_name(
-    queryset: QuerySet, *, search: str | None = None, codes: list[str] | None = None
-) -> QuerySet:
-    """`search` matches code or name, ignoring case; `codes` keeps only those codes."""
+    queryset: QuerySet[Row], *, search: str | None = None, codes: list[str] | None = None
+) -> QuerySet[Row]:
+    """`search` matches code or name, ignoring case; `codes` keeps only those codes. A search
+    with control characters finds nothing (no code or name holds one), and only code-shaped
+    codes are looked for: no odd character reaches the database."""
+    if search and has_control_characters(search):
+        return queryset.none()
     if search:
         queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
     if codes is not None:
-        queryset = queryset.filter(code__in=codes)
+        queryset = queryset.filter(code__in=code_shaped(codes))
     return queryset
+
+
+def get_by_code(queryset: QuerySet[Row], code: str) -> Row | None:
+    """The record stored under `code` (any letter case), None if there is none, or if `code`
+    cannot be a code."""
+    if not code_shaped([code]):
+        return None
+    return queryset.filter(code=code).first()

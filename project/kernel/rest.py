@@ -1,12 +1,14 @@
 """REST plumbing shared by the departments: pagination, errors, strict fields."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.fields import empty
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -45,7 +47,7 @@ def _whole_number(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²".isdigit() too
         raise exceptions.ValidationError({name: ["Enter a whole number from 1."]})
     return int(raw)
 
@@ -59,6 +61,17 @@ def paginated_response(
     paginator = StandardPagination()
     page = paginator.paginate_queryset(rows, request, view=view) or []  # None: no paging
     return paginator.get_paginated_response(page if to_json is None else list(map(to_json, page)))
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python's parser answered as a
+    parse error (400), not a RecursionError (500)."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
 
 
 class StrictCharField(serializers.CharField):
@@ -114,10 +127,24 @@ def _as_drf_detail(error: DjangoValidationError):
     }
 
 
+class SearchField(serializers.CharField):
+    """What someone typed into a search box. Whatever it holds, the search answers: text no
+    record can contain (a NUL, other control characters) finds nothing, the same in one
+    process as over HTTP, where a 400 would read as an outage."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+
+
 class ListFilterSerializer(serializers.Serializer):
     """Query parameters every department list takes."""
 
-    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    search = SearchField(required=False, allow_blank=True, max_length=100)
     codes = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -42,4 +42,4 @@ class ThrottledAdminSite(admin.AdminSite):
 
 
 class ThrottledAdminConfig(AdminConfig):
-    default_site = "project.kernel.throttling.ThrottledAdminSite"
+    default_site = "project.kernel.admin.SuperuserAdminSite"

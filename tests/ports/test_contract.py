@@ -71,6 +71,20 @@ def test_the_adapter_is_chosen_by_settings(adapter, get_directory, local, http):
     ids=["currencies", "languages"],
 )
 class TestCodeNameDirectories:
+    def test_get_many_looks_for_nothing_that_cannot_be_a_code(
+        self, adapter, get_directory, factory, dto
+    ):
+        """A separator, a NUL or a space inside a code finds nothing, whichever adapter asks:
+        no code can be smuggled in next to another."""
+        record = factory()
+        code = record.code
+        odd = [f"{code},", f"{code},{code}", f"{code[0]} {code[1:]}", f"{code}\x00", f"{code};"]
+
+        assert adapter(get_directory).get_many(odd) == {}
+        assert adapter(get_directory).get_many([*odd, f" {code} "]) == {
+            code: dto(code=code, name=record.name)
+        }
+
     def test_get_many_answers_dtos_by_stored_code_ignoring_case(
         self, adapter, get_directory, factory, dto
     ):

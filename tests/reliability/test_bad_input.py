@@ -51,6 +51,8 @@ def name_cases():
         "list name": ["Name"],
         "object name": {"name": "Name"},
         "boolean name": True,
+        "right-to-left override": "abc\u202etxt.exe",
+        "combining marks only": "\u0301\u0308",
     }
 
 
@@ -65,6 +67,8 @@ def code_cases():
         "empty code": "",
         "null code": None,
         "number code": 7,
+        "trailing separator": "de,",
+        "two codes": "de,fr",
     }
 
 
@@ -203,3 +207,89 @@ def test_real_world_names_round_trip_exactly(api, api_as, department, code, name
     assert created.status_code == 201
     assert api.get(f"/api/{department}/{code}/").json()["name"] == name
     assert api.get(f"/api/v1/{department}/{code}").json()["name"] == name
+
+
+# Every list and detail path, read anonymously.
+LISTS = ["/api/countries/", "/api/currencies/", "/api/languages/", "/api/linked-countries/"]
+DETAILS = [
+    "/api/countries/{}/",
+    "/api/currencies/{}/",
+    "/api/languages/{}/",
+    "/api/v1/countries/{}",
+    "/api/v1/currencies/{}",
+    "/api/v1/languages/{}",
+]
+
+
+@pytest.mark.parametrize("path", DETAILS)
+@pytest.mark.parametrize("code", ["%00", "A%00", "%E2%80%AE", "de,fr"])
+def test_a_code_no_record_can_have_is_not_found(api, existing, path, code):
+    response = api.get(path.format(code))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/countries/%00/", "/api/currencies/E%00R/"])
+def test_a_write_to_a_code_no_record_can_have_is_not_found(api_as, existing, path):
+    department = path.split("/")[2]
+    before = snapshot()
+
+    response = api_as(department).patch(path, {"name": "Name"}, format="json")
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("query", ["page=%C2%B2", "page_size=%C2%B3", "page=%D9%A3"])
+def test_paging_takes_ascii_digits_only(api, existing, path, query):
+    response = api.get(f"{path}?{query}")
+
+    assert response.status_code == 400
+    assert "Enter a whole number from 1." in str(response.json())
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("search", ["%00", "Aus%00", "%07"])
+def test_a_search_no_record_can_match_finds_nothing(api, existing, path, search):
+    response = api.get(f"{path}?search={search}")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize(("department", "method", "path", "valid"), WRITES)
+def test_a_body_nested_too_deeply_is_a_parse_error(
+    api_as, existing, department, method, path, valid
+):
+    before = snapshot()
+    body = "[" * 20_000 + "]" * 20_000
+
+    response = getattr(api_as(department), method)(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("department", "method", "path", "valid"), WRITES)
+def test_a_chunked_body_is_refused_not_read_as_empty(
+    api_as, existing, department, method, path, valid
+):
+    before = snapshot()
+
+    response = getattr(api_as(department), method)(
+        path, json.dumps(valid), content_type="application/json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["detail"]
+    assert snapshot() == before
+
+
+def test_the_portal_answers_a_search_no_record_can_match_with_no_match(client, existing):
+    response = client.get("/?q=%00")
+
+    assert response.status_code == 200
+    assert "No linked country matches" in response.text
+    assert "unavailable" not in response.text

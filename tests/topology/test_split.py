@@ -1,5 +1,6 @@
 """The split topology: four gunicorn services on loopback, talking over real HTTP."""
 
+import http.client
 import json
 import os
 import re
@@ -252,3 +253,49 @@ def test_with_countries_down_the_currency_and_language_pages_still_work(
     assert "Quetzal Crown" in currencies.text
     assert "Quenya" in languages.text
     assert "The country department is unavailable right now." in home.text
+
+
+def test_a_link_code_with_a_separator_is_refused_as_in_one_process(
+    http, split, tokens, linked_country
+):
+    """The HTTP adapter asks only for code-shaped codes: "qz," is unknown, not "qz"."""
+    response = api_write(
+        http,
+        f"{split.url('countries')}/api/countries/QZ/",
+        tokens["countries"],
+        {"language_code": "qz,"},
+        method="PATCH",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"language_code": ["Unknown language code 'qz,'."]}
+
+
+def test_a_search_no_record_can_match_is_no_match_not_an_outage(http, split, linked_country):
+    response = http.get(f"{split.url('portal')}/?q=%00", timeout=10)
+
+    assert response.status_code == 200
+    assert "No linked country matches" in response.text
+    assert "unavailable" not in response.text
+
+
+def test_a_chunked_body_is_refused_by_every_service(split, tokens):
+    for service in DEPARTMENTS:
+        connection = http.client.HTTPConnection(split.host, split.ports[service], timeout=10)
+        body = iter([b'{"code": "QQ", ', b'"name": "Chunked"}'])
+        connection.request(
+            "POST",
+            f"/api/{service}/",
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Token {tokens[service]}",
+            },
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        answer = response.read()
+        connection.close()
+
+        assert response.status == 411, service
+        assert b"Content-Length" in answer
