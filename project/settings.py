@@ -142,6 +142,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Rate limits count in the cache, so all workers and pods of a service count together: by
+# default in a table of the service's own `default` database (`migrate` makes it); CACHE_URL
+# names another shared backend (any cache URL django-environ reads).
+try:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://rate_limits")}
+except ImproperlyConfigured as error:
+    sys.exit(f"Configuration error: CACHE_URL: {error}")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns anonymous writes into 401, not 403.

@@ -13,3 +13,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# In-process tests count rate limits in this process's memory, and need no database for it;
+# tests/topology/test_rate_limits.py checks the shared table with several gunicorn workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

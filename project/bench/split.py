@@ -66,6 +66,8 @@ class LocalSplit:
     def env(self, service: str) -> dict[str, str]:
         env = {
             **os.environ,
+            # The product's settings, also when started from a test run (tests.settings).
+            "DJANGO_SETTINGS_MODULE": "project.settings",
             "SERVICE": service,
             "HOST": self.host,
             "PORT": str(self.ports[service]),

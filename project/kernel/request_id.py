@@ -61,6 +61,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "service": settings.TOPOLOGY.service,
+            "pid": record.process,  # which worker
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or current_request_id(),
         }

@@ -1,4 +1,5 @@
-"""Rate limits on writes and on logins, per client, in the process's cache."""
+"""Rate limits on writes and on logins, per client, counted in the cache that every worker and
+pod of the service shares (CACHES in settings)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig

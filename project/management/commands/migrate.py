@@ -1,9 +1,11 @@
 """`migrate` for every database alias this process owns.
 
 Without `--database`, each owned alias is migrated in turn (default first, then each
-department). On PostgreSQL an alias's schema is created first if it is missing."""
+department). On PostgreSQL an alias's schema is created first if it is missing. The cache table
+the rate limits count in is made with the alias that holds it."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.commands import migrate
 from django.db import connections
 
@@ -37,3 +39,5 @@ class Command(migrate.Command):
             ensure_schema(alias)
             # Checks ran once for all aliases, before the first.
             super().handle(*args, **{**options, "database": alias, "skip_checks": True})
+            # The rate limits' table, where the router keeps it (`default`); idempotent.
+            call_command("createcachetable", database=alias, verbosity=options["verbosity"])
