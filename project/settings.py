@@ -36,7 +36,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Browsers reach the product over HTTPS (TLS ends at the Ingress) unless HTTPS=false, as on a
 # laptop or between services on loopback.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the process (the Kubernetes overlays: 1, the Ingress). Only then
+# is X-Forwarded-Proto believed, and X-Forwarded-For counted for rate limits: a client that
+# reaches the process directly could send either.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_SSL_REDIRECT = HTTPS
 # Service-to-service calls and probes stay plain HTTP inside the cluster.
 SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz$", r"^readyz$"]
@@ -71,12 +75,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Security headers on every answer, the probes' and the refusals below included.
+    "django.middleware.security.SecurityMiddleware",
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.kernel.health.HealthCheckMiddleware",
     "project.kernel.request_id.RequestIdMiddleware",
     "project.kernel.deadlines.TimeoutBudgetMiddleware",
     "project.kernel.errors.BodySizeLimitMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -173,7 +178,7 @@ REST_FRAMEWORK = {
     # Rate limits count per client address: the peer's, or with N trusted reverse proxies in
     # front (an Ingress: 1), the address the outermost of them saw in X-Forwarded-For. Never
     # the whole header, which a client could change at will to escape the limits.
-    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -30,6 +30,8 @@ class RequestIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         # An ID from outside is kept only if it is safe to log and forward.
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+        # Also on the request: Django logs a 4xx/5xx answer after this middleware has returned.
+        request.request_id = request_id
         token = _current.set(request_id)
         started = time.perf_counter()
         try:
@@ -63,7 +65,9 @@ class JsonFormatter(logging.Formatter):
             "service": settings.TOPOLOGY.service,
             "pid": record.process,  # which worker
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or current_request_id(),
+            "request_id": getattr(record, "request_id", None)
+            or current_request_id()
+            or getattr(getattr(record, "request", None), "request_id", None),
         }
         line.update({k: getattr(record, k) for k in self._FIELDS if hasattr(record, k)})
         if record.exc_info:

@@ -1,5 +1,6 @@
 """Production settings, CSRF, rate limits, department separation and what errors reveal."""
 
+import json
 import logging
 import secrets
 import subprocess
@@ -12,7 +13,9 @@ from rest_framework.throttling import SimpleRateThrottle
 from currencies.models import Currency
 from project.bench.split import BASE_DIR
 from project.kernel.request_id import JsonFormatter
+from project.topology import Topology
 from tests.factories import department_user
+from tests.loopback import closed_port_url
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -209,3 +212,69 @@ def test_no_token_or_secret_in_the_logs(api, caplog, settings):
     assert '"path": "/api/countries/"' in logged
     assert token not in logged
     assert settings.SECRET_KEY not in logged
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("/healthz", {}),
+        ("/readyz", {}),
+        ("/api/currencies/", {"CONTENT_LENGTH": "999999", "method": "post"}),  # 413
+        ("/api/currencies/", {"HTTP_HOST": "evil.example"}),  # 400, the Host refused
+        ("/nothing-here/", {}),  # 404
+    ],
+)
+def test_security_headers_on_every_kind_of_answer(client, path, extra):
+    method = extra.pop("method", "get")
+
+    response = getattr(client, method)(path, **extra)
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(("proxies", "believed"), [("0", False), ("1", True)])
+def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy(proxies, believed):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.SECURE_PROXY_SSL_HEADER)",
+        ],
+        cwd=BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "project.settings",
+            "DEBUG": "1",
+            "TRUSTED_PROXIES": proxies,
+            "DATA_DIR": str(BASE_DIR / "var" / "check-proxies"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert (result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')") is believed
+    assert (result.stdout.strip() == "None") is not believed
+
+
+def test_djangos_log_line_of_a_503_carries_the_request_id(api_as, caplog, settings):
+    settings.TOPOLOGY = Topology(
+        service="countries",
+        service_urls={"currencies": closed_port_url(), "languages": closed_port_url()},
+    )
+    payload = {"code": "DE", "name": "Germany", "currency_code": "EUR"}
+    with caplog.at_level(logging.INFO):
+        response = api_as("countries").post("/api/countries/", payload, format="json")
+
+    formatter = JsonFormatter()
+    unavailable = [
+        json.loads(formatter.format(record))
+        for record in caplog.records
+        if record.name == "django.request"
+    ]
+    assert response.status_code == 503
+    assert unavailable, "Django logs the 503"
+    assert {line["request_id"] for line in unavailable} == {response["X-Request-ID"]}
