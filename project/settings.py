@@ -50,6 +50,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and images from this origin only, no plugins, no framing; inline style
+# attributes are allowed (the admin and Swagger UI set some), inline scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Request bodies beyond this are refused (413): records are a few hundred bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BYTES", default=64 * 1024)
 
@@ -67,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI from our own static files, pinned, offline
     *TOPOLOGY.local_departments,
     *(["portal"] if TOPOLOGY.serves_portal else []),
     # The development tools' commands (compare_topologies, run_split, ...), where the checkout has
@@ -77,6 +94,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Security headers on every answer, the probes' and the refusals below included.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.kernel.health.HealthCheckMiddleware",
     "project.kernel.request_id.RequestIdMiddleware",
@@ -186,6 +204,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Countries, currencies and languages, each owned by its department.",
     "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

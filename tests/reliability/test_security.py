@@ -231,6 +231,8 @@ def test_security_headers_on_every_kind_of_answer(client, path, extra):
 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(("proxies", "believed"), [("0", False), ("1", True)])
