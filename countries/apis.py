@@ -19,6 +19,8 @@ from project.kernel.rest import (
     SearchField,
     StandardPagination,
     StrictCharField,
+    code_input,
+    name_input,
     paginated,
     paginated_response,
 )
@@ -62,8 +64,8 @@ class CountryListCreateApi(APIView):
         fully_linked = QueryBooleanField(required=False, default=None)
 
     class CountryCreateInputSerializer(serializers.Serializer):
-        code = StrictCharField()
-        name = StrictCharField()
+        code = code_input(Country)
+        name = name_input(Country)
         currency_code = _link_field()
         language_code = _link_field()
 
@@ -98,7 +100,7 @@ class CountryDetailApi(APIView):
     name = "Country"
 
     class CountryUpdateInputSerializer(serializers.Serializer):
-        name = StrictCharField()
+        name = name_input(Country)
         currency_code = _link_field()
         language_code = _link_field()
 

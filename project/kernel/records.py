@@ -25,7 +25,8 @@ from rest_framework.views import APIView
 from project.kernel.rest import (
     PAGE_PARAMETERS,
     ListFilterSerializer,
-    StrictCharField,
+    code_input,
+    name_input,
     paginated,
     paginated_response,
 )
@@ -56,12 +57,18 @@ class RecordSerializer(serializers.Serializer):
 
 
 class RecordCreateSerializer(serializers.Serializer):
-    code = StrictCharField()
-    name = StrictCharField()
+    # A new record of `model`: its code and name, with the model's rules (the schema shows them).
+    def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = code_input(model)
+        self.fields["name"] = name_input(model)
 
 
 class RecordUpdateSerializer(serializers.Serializer):
-    name = StrictCharField()
+    # A record's new name.
+    def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"] = name_input(model)
 
 
 class OperationsSchema(AutoSchema):
@@ -95,9 +102,13 @@ class RecordSchema(OperationsSchema):
         return [ListFilterSerializer, *PAGE_PARAMETERS] if self._action() == "list" else []
 
     def get_request_serializer(self) -> Any:
-        return {"create": RecordCreateSerializer, "update": RecordUpdateSerializer}.get(
-            self._action()
-        )
+        model = self._operations().model
+        match self._action():
+            case "create":
+                return RecordCreateSerializer(model=model)
+            case "update":
+                return RecordUpdateSerializer(model=model)
+        return None
 
     def get_response_serializers(self) -> Any:
         match self._action():
@@ -145,7 +156,7 @@ class RecordListCreateApi(OperationsApi):
         return paginated_response(request, self, records.values("code", "name"))
 
     def post(self, request: Request) -> Response:
-        serializer = RecordCreateSerializer(data=request.data)
+        serializer = RecordCreateSerializer(data=request.data, model=self.operations.model)
         serializer.is_valid(raise_exception=True)
         record = self.operations.create_record(**serializer.validated_data)
         return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
@@ -162,7 +173,9 @@ class RecordDetailApi(OperationsApi):
 
     def patch(self, request: Request, code: str) -> Response:
         record = self._get(code)
-        serializer = RecordUpdateSerializer(data=request.data, partial=True)
+        serializer = RecordUpdateSerializer(
+            data=request.data, partial=True, model=self.operations.model
+        )
         serializer.is_valid(raise_exception=True)
         record_argument = str(self.operations.model._meta.model_name)  # currency=...
         record = self.operations.update_record(

@@ -1,13 +1,15 @@
 """REST plumbing shared by the departments: pagination, errors, strict fields."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import InterfaceError, OperationalError
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from django.db.models import Field as ModelField
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, parsers, serializers
 from rest_framework.fields import empty
 from rest_framework.pagination import PageNumberPagination
@@ -155,10 +157,40 @@ class ListFilterSerializer(serializers.Serializer):
         return [code for code in (part.strip() for part in value.split(",")) if code]
 
 
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Items per page: 50 unless set, at most 500."),
-]
+class PageParameters(serializers.Serializer):
+    """The paging parameters as the schema documents them (StandardPagination reads them)."""
+
+    page = serializers.IntegerField(required=False, min_value=1, help_text="Page number, from 1.")
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Items per page: 50 unless set; more than 500 are taken as 500.",
+    )
+
+
+PAGE_PARAMETERS = [PageParameters]
+
+
+def code_input(model: type[Model]) -> StrictCharField:
+    """The API input of `model`'s code: the shape its model field checks (the field's regex
+    validator), in any letter case, as codes are stored normalised; the schema states it as a
+    pattern. The model's own validation stays the final word."""
+    field = model._meta.get_field("code")
+    assert isinstance(field, ModelField)
+    shape = next(v for v in field.validators if isinstance(v, RegexValidator))
+    letters = re.compile(shape.regex).pattern.removeprefix(r"\A").removesuffix(r"\Z")
+    any_case = re.sub("A-Z|a-z", "A-Za-z", letters)  # [A-Z]{3} -> [A-Za-z]{3}
+    return StrictCharField(
+        max_length=field.max_length,
+        validators=[RegexValidator(f"^{any_case}$", message=shape.message)],
+    )
+
+
+def name_input(model: type[Model]) -> StrictCharField:
+    """The API input of `model`'s name, with its length limit stated in the schema."""
+    field = model._meta.get_field("name")
+    assert isinstance(field, ModelField)
+    return StrictCharField(max_length=field.max_length)
 
 
 def paginated(item_serializer, name: str, **extra_fields):
