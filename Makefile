@@ -16,7 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-run: install
+# Development settings for commands run by hand (`.venv/bin/python manage.py ...`): debug mode
+# and a generated secret, in a git-ignored file the settings read. Never overwritten.
+.env:
+	@$(PYTHON_BIN) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY) for manage.py commands run by hand."
+
+run: install .env
 	DEBUG=1 $(PY) manage.py migrate
 	DEBUG=1 $(PY) manage.py load_reference_data
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Production behaviour unless a test says otherwise, whatever a developer's .env holds (the
+# settings read .env, but never over a variable that is set); processes tests start inherit it.
+os.environ.setdefault("DEBUG", "false")
 # The test client speaks plain HTTP.
 os.environ.setdefault("HTTPS", "false")
 

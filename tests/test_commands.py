@@ -1,6 +1,10 @@
 """Management commands: migrate every owned alias, department users, reference data."""
 
+import shutil
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -102,3 +106,63 @@ def test_load_reference_data_fills_missing_links_only():
     assert Country.objects.get(code="FR").currency_code == "EUR"
     assert Country.objects.get(code="DE").language_code == "en"
     assert "countries: 0 created, 1 linked, 248 unchanged" in lines
+
+
+def test_a_user_made_without_a_password_is_told_the_admin_login_will_not_work():
+    err = StringIO()
+    out = StringIO()
+
+    call_command(
+        "create_department_user", "tom", "--department", "languages", stdout=out, stderr=err
+    )
+
+    assert "has no password" in err.getvalue()
+    assert "--password" in err.getvalue()
+    assert not get_user_model().objects.get(username="tom").has_usable_password()
+
+
+@pytest.mark.django_db(databases=[])
+def test_make_writes_a_dot_env_so_that_manage_py_runs_as_the_readme_writes_it(tmp_path):
+    """The README's `.venv/bin/python manage.py ...` after `make run`: no variable set by hand."""
+    root = Path(__file__).resolve().parent.parent
+    for name in ("manage.py", "Makefile"):
+        shutil.copy(root / name, tmp_path)
+    for package in ("project", "countries", "currencies", "languages", "portal"):
+        shutil.copytree(
+            root / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    bare = {"PATH": "/usr/bin:/bin"}
+
+    def make_env() -> str:
+        subprocess.run(
+            ["make", "--no-print-directory", ".env", f"PYTHON_BIN={sys.executable}"],
+            cwd=tmp_path,
+            env=bare,
+            check=True,
+            capture_output=True,
+        )
+        return (tmp_path / ".env").read_text()
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=tmp_path,
+            env=bare,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    written = make_env()
+    migrated = manage("migrate", "--verbosity=0")
+    user = manage(
+        "create_department_user", "carla", "--department", "countries", "--password", "a good one"
+    )
+
+    assert written.splitlines()[0] == "DEBUG=1"
+    assert len(written.splitlines()[1].removeprefix("SECRET_KEY=")) >= 50
+    assert migrated.returncode == 0, migrated.stderr
+    assert user.returncode == 0, user.stderr
+    assert len(user.stdout.splitlines()[-1]) == 40  # the API token
+    assert make_env() == written  # never overwritten

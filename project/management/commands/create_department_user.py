@@ -32,6 +32,10 @@ class Command(BaseCommand):
                 user.set_password(password)
             elif created:
                 user.set_unusable_password()
+                self.stderr.write(
+                    f"{username!r} has no password: the API token below works, the admin login "
+                    "does not until you run this again with --password."
+                )
             user.save()
             user.groups.add(Group.objects.get(name=STAFF_GROUPS[department]))
             token, _ = Token.objects.get_or_create(user=user)
