@@ -5,15 +5,19 @@ the node's). The worker heartbeat lives in memory so the root filesystem can be 
 
 import os
 
-from project.topology import calls_other_services
+from gevent import monkey
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-# Threads (gunicorn's gthread worker) for a service that waits on other services' answers: it
-# serves other requests meanwhile. A service that waits on none keeps the sync worker: threads
-# would only add switching between them.
-_default_threads = 4 if calls_other_services(os.environ.get("SERVICE", "all")) else 1
-threads = int(os.environ.get("GUNICORN_THREADS") or _default_threads)
+# gevent: every connection a greenlet. A client slow to send its request, or one keeping an
+# idle connection open, holds a greenlet, not a worker or a thread; a request's head must arrive
+# within `keepalive` seconds or the connection is closed; and a service that waits on others
+# serves other requests meanwhile. (Sync workers stopped answering at one slow client, and
+# gunicorn's gthread workers at one per thread.) Patched before the app is loaded (preload),
+# so Django's per-thread state is per greenlet from the start.
+worker_class = "gevent"
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
+monkey.patch_all()
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # seconds; callers keep pooled connections to each service

@@ -36,11 +36,6 @@ _CALLS = {
 }
 
 
-def calls_other_services(service: str) -> bool:
-    """Whether `service` waits on other services' answers (the portal; countries when split)."""
-    return bool(_CALLS.get(service))
-
-
 def in_call_order(services: Iterable[str]) -> list[str]:
     """`services`, each after the ones it calls: the order to start them in, and to load reference
     data in (countries check their links with currencies and languages)."""

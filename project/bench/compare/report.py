@@ -27,19 +27,13 @@ def _ratio_cell(value) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
-def _threads(threads: int | None) -> str:
-    if threads is None:
-        return "4 in a service that calls others (split portal and countries), else 1"
-    return str(threads)
-
-
 def format_table(result: dict) -> str:
     options = result["options"]
     lines = [
         f"Measured {result['started']} on {result['machine']['cpus']} CPUs "
         f"({result['machine']['cpu']}), {result['machine']['memory']}; {result['database']}.",
         f"Monolith: {options['workers']} gunicorn workers. Split: {options['split_workers']} "
-        f"worker(s) per service x 4. Threads per worker: {_threads(options['threads'])}. "
+        f"worker(s) per service x 4. gevent workers (a greenlet per connection). "
         f"Closed loop, {options['concurrency']} connections, {options['duration']:g} s per "
         f"scenario after {options['warmup']:g} s warm-up.",
     ]

@@ -52,7 +52,6 @@ class Options:
     concurrency: int = 4
     workers: int = 4  # the monolith's (and the floor's) gunicorn workers
     split_workers: int = 1  # each of the four services' workers
-    threads: int | None = None  # GUNICORN_THREADS for every process; None: by service
     countries: tuple[int, ...] = (250, 25_000)
     scenarios: tuple[str, ...] = SCENARIOS
     max_requests: int = 20_000  # per measurement (and per warm-up)
@@ -159,7 +158,6 @@ def common_env(options: Options, static_root: Path) -> dict[str, str]:
         # The product's settings, whatever the caller runs under (tests use tests.settings).
         "DJANGO_SETTINGS_MODULE": "project.settings",
         "STATIC_ROOT": str(static_root),
-        **({"GUNICORN_THREADS": str(options.threads)} if options.threads else {}),
         "HTTPS": "false",  # plain HTTP on loopback: no redirect to https://
         # The write scenario measures capacity, not the per-user write limit.
         "WRITE_THROTTLE_RATE": "1000000/minute",

@@ -63,11 +63,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--split-workers", type=int, help="gunicorn workers per service")
         parser.add_argument(
-            "--threads",
-            type=int,
-            help="GUNICORN_THREADS for every process (default: 4 where a service calls others)",
-        )
-        parser.add_argument(
             "--countries", type=_numbers, help="data sizes, e.g. 250,25000 (the default)"
         )
         parser.add_argument(
@@ -94,7 +89,7 @@ class Command(BaseCommand):
         chosen.update({k: v for k, v in given.items() if k in _OPTION_NAMES and v is not None})
         if "workers" in chosen and "split_workers" not in chosen:
             chosen["split_workers"] = max(1, chosen["workers"] // 4)
-        for name in ("duration", "concurrency", "workers", "split_workers", "threads"):
+        for name in ("duration", "concurrency", "workers", "split_workers"):
             if name in chosen and chosen[name] <= 0:
                 raise CommandError(f"--{name.replace('_', '-')} must be positive")
         database_url = os.environ.get("DATABASE_URL", "")
@@ -126,7 +121,6 @@ _OPTION_NAMES = {
     "concurrency",
     "workers",
     "split_workers",
-    "threads",
     "countries",
     "scenarios",
     "max_requests",
