@@ -19,7 +19,7 @@ SCENARIOS = ("portal", "linked", "detail", "write")
 
 
 @dataclass
-class LoadReport:
+class LoadTestReport:
     results: dict[str, LoadResult]
     server_errors: int  # answers 500 and above
     acknowledged: int  # writes answered 201
@@ -50,7 +50,7 @@ class _Counters:
 
 def run_load(
     split: LocalSplit, token: str, *, duration: float, concurrency: int, max_requests: int
-) -> LoadReport:
+) -> LoadTestReport:
     """Drive the four scenarios at once, each with a share of the connections and requests."""
     countries = split.url("countries")
     reference = requests.get(
@@ -108,7 +108,7 @@ def run_load(
             for name, call in calls.items()
         }
         results = {name: future.result() for name, future in futures.items()}
-    return LoadReport(
+    return LoadTestReport(
         results=results,
         server_errors=counters.server_errors,
         acknowledged=len(counters.acknowledged),
