@@ -6,13 +6,12 @@ import re
 import pytest
 import requests
 
+from project.topology import DEPARTMENTS
 from tests.deploy.cluster import LocalCluster
 from tests.deploy.manifests import ingress_hosts
 from tests.flows import create_and_link_quenzaland
 
 pytestmark = pytest.mark.topology
-
-DEPARTMENTS = ("countries", "currencies", "languages")
 
 
 @pytest.fixture(scope="module")
