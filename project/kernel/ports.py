@@ -15,8 +15,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 
-from project.kernel.fields import code_shaped
-
 T = TypeVar("T")
 
 
@@ -132,7 +130,8 @@ class LocalDirectory(Generic[DTO]):
         return [self._dto(*row) for row in records.values_list(*self._fields)]
 
     def get_many(self, codes: Iterable[str]) -> dict[str, DTO]:
-        wanted = code_shaped(codes)
+        # The selector keeps the code-shaped codes (`filter_code_and_name`), as for the API.
+        wanted = list(codes)
         if not wanted:
             return {}
         with database_errors_as_unavailable(self._department):
