@@ -10,7 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/countries/<str:code>/", CountryDetailApi.as_view(), name="country-detail"),
     path("api/linked-countries/", LinkedCountryListApi.as_view(), name="linked-country-list"),
     path("admin/countries/", admin_site.urls),
-    *v1_record_urls("countries", list_create=V1CountryListCreateApi, detail=V1CountryDetailApi),
+    *v1_record_urls(list_create=V1CountryListCreateApi, detail=V1CountryDetailApi),
     re_path(
         optional_slash("api/v1/countries-with-languages-and-currencies"),
         V1CountryLinksApi.as_view(),

@@ -9,5 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/currencies/", CurrencyListCreateApi.as_view(), name="currency-list"),
     path("api/currencies/<str:code>/", CurrencyDetailApi.as_view(), name="currency-detail"),
     path("admin/currencies/", admin_site.urls),
-    *v1_record_urls("currencies", list_create=V1CurrencyListCreateApi, detail=V1CurrencyDetailApi),
+    *v1_record_urls(list_create=V1CurrencyListCreateApi, detail=V1CurrencyDetailApi),
 ]

@@ -9,5 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/languages/", LanguageListCreateApi.as_view(), name="language-list"),
     path("api/languages/<str:code>/", LanguageDetailApi.as_view(), name="language-detail"),
     path("admin/languages/", admin_site.urls),
-    *v1_record_urls("languages", list_create=V1LanguageListCreateApi, detail=V1LanguageDetailApi),
+    *v1_record_urls(list_create=V1LanguageListCreateApi, detail=V1LanguageDetailApi),
 ]

@@ -116,9 +116,11 @@ def optional_slash(route: str) -> str:
 
 
 def v1_record_urls(
-    plural: str, *, list_create: type[V1RecordListCreateApi], detail: type[V1RecordDetailApi]
+    *, list_create: type[V1RecordListCreateApi], detail: type[V1RecordDetailApi]
 ) -> list[URLPattern]:
-    """The compatibility routes of one department's records: list + create, and detail."""
+    """The compatibility routes of one department's records: list + create, and detail, under
+    the plural of the views' model (`api/v1/currencies`)."""
+    plural = list_create.operations.plural
     return [
         re_path(optional_slash(f"api/v1/{plural}"), list_create.as_view(), name=f"v1-{plural}"),
         re_path(
