@@ -16,6 +16,7 @@ from countries.models import Country
 from currencies.models import Currency
 from languages.models import Language
 from project.topology import STAFF_GROUPS
+from tests.processes import manage
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -143,21 +144,17 @@ def test_make_writes_a_dot_env_so_that_manage_py_runs_as_the_readme_writes_it(tm
         )
         return (tmp_path / ".env").read_text()
 
-    def manage(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=tmp_path,
-            env=bare,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
     written = make_env()
-    migrated = manage("migrate", "--verbosity=0")
+    migrated = manage(tmp_path, bare, "migrate", "--verbosity=0")
     user = manage(
-        "create_department_user", "carla", "--department", "countries", "--password", "a good one"
+        tmp_path,
+        bare,
+        "create_department_user",
+        "carla",
+        "--department",
+        "countries",
+        "--password",
+        "a good one",
     )
 
     assert written.splitlines()[0] == "DEBUG=1"

@@ -3,12 +3,12 @@ own parser (the `dockerfile` package), every COPY source present in the build co
 
 import re
 import subprocess
-import sys
 
 import pytest
 
 from project.topology import DEPARTMENTS
 from tests.deploy.manifests import REPO, dockerfile_stages, image_tag
+from tests.processes import manage as run_manage
 
 INSTRUCTIONS = {
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -178,15 +178,7 @@ def test_the_product_runs_from_the_build_context_alone(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATA_DIR": str(tmp_path / "data")}
 
     def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_manage(tmp_path, env, *args)
         assert result.returncode == 0, result.stderr
         return result.stdout
 

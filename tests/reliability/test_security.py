@@ -16,6 +16,7 @@ from project.kernel.request_id import JsonFormatter
 from project.topology import Topology
 from tests.factories import department_user
 from tests.loopback import closed_port_url
+from tests.processes import manage
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -28,15 +29,7 @@ def test_production_settings_pass_the_deployment_checklist_without_warnings():
         "ALLOWED_HOSTS": "country-provider.example.org",
         "DATA_DIR": str(BASE_DIR / "var" / "check-deploy"),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = manage(BASE_DIR, env, "check", "--deploy", "--fail-level", "WARNING", timeout=60)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

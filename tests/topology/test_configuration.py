@@ -2,25 +2,17 @@
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from project.bench.split import BASE_DIR
+from tests.processes import manage
 
 
 def start(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.endswith("_SERVICE_URL")}
     clean.pop("SERVICE", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env={**clean, "SECRET_KEY": "x", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return manage(BASE_DIR, {**clean, "SECRET_KEY": "x", **env}, "check", timeout=60)
 
 
 @pytest.mark.parametrize(
