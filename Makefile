@@ -30,9 +30,10 @@ run: install .env
 
 test: lint test-sqlite test-postgres
 
-# The split topology on loopback: portal :8000, countries :8001, currencies :8002, languages :8003.
+# The split topology on loopback: portal :8000, countries :8001, currencies :8002, languages :8003,
+# NATS :8004 and each service's event worker.
 split: install
-	DEBUG=1 $(PY) manage.py run_split
+	DEBUG=1 $(PY) manage.py run_split $(SPLIT_OPTIONS)
 
 # Monolith vs split, measured side by side (see README); writes var/compare/.
 compare: install

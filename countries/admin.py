@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from countries.models import Country
-from countries.services import country_create, country_links_resolve, country_update
+from countries.services import country_create, country_delete, country_links_resolve, country_update
 from project.kernel.admin import CodeRecordAdmin, department_admin_site
 from project.kernel.ports import DepartmentUnavailable
 
@@ -40,3 +40,6 @@ class CountryAdmin(CodeRecordAdmin):
 
     def update(self, record, fields):
         return country_update(country=record, **fields)
+
+    def delete(self, record):
+        country_delete(country=record)

@@ -2,7 +2,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
+from countries.public import COUNTRY_EVENTS
 from project.kernel.fields import CodeField, NameField
+from project.kernel.outbox import OutboxEvent
 
 
 class Country(models.Model):
@@ -46,3 +48,12 @@ class Country(models.Model):
     def links_complete(currency_code: str | None, language_code: str | None) -> bool:
         """Both links set: the rule behind `fully_linked`, also for rows read as plain values."""
         return bool(currency_code and language_code)
+
+
+class CountryOutbox(OutboxEvent):
+    """Every change of a country, to be published (see project/kernel/events.py)."""
+
+    stream = COUNTRY_EVENTS
+
+    class Meta(OutboxEvent.Meta):
+        verbose_name = "country event"

@@ -5,11 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from project.kernel.events import Event, EventStream
 from project.kernel.ports import DepartmentUnavailable, Directory, choose_adapter
 
 __all__ = [
+    "COUNTRY_EVENTS",
     "Country",
     "CountryDirectory",
+    "CountryEvent",
     "DepartmentUnavailable",
     "Link",
     "LinkedCountry",
@@ -53,6 +56,12 @@ class LinkedCountryPage:
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.count // self.page_size))
+
+
+# What the department publishes of every change (see project/kernel/events.py and
+# docs/events/country-event.schema.json).
+CountryEvent = Event[Country]
+COUNTRY_EVENTS: EventStream[Country] = EventStream("countries", "country", Country)
 
 
 class CountryDirectory(Directory[Country], Protocol):

@@ -25,8 +25,9 @@ def _official_language(territory: str, known: set[str]) -> str | None:
 
 
 def load_reference_data() -> LoadReport:
-    known_currencies = {currency.code for currency in get_currency_directory().list_all()}
-    known_languages = {language.code for language in get_language_directory().list_all()}
+    # From the owners, like the links check: a replica may not have heard of every record yet.
+    known_currencies = {c.code for c in get_currency_directory(live=True).list_all()}
+    known_languages = {language.code for language in get_language_directory(live=True).list_all()}
     existing = {country.code: country for country in Country.objects.all()}
     report = LoadReport()
     with transaction.atomic(using=router.db_for_write(Country)):

@@ -2,14 +2,21 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
-from countries.models import Country
+from countries.models import Country, CountryOutbox
 from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.kernel.persistence import UNCHANGED, Unchanged, validate_and_save
+from project.kernel.persistence import (
+    UNCHANGED,
+    Unchanged,
+    delete_and_record,
+    validate_and_save,
+)
 from project.kernel.ports import Coded, Directory
 
-_DIRECTORIES: dict[str, Callable[[], Directory[Coded]]] = {
+# Links are checked with the departments that own them, never with a replica: a write must not
+# link to a record that its owner has just deleted.
+_DIRECTORIES: dict[str, Callable[..., Directory[Coded]]] = {
     "currency_code": get_currency_directory,
     "language_code": get_language_directory,
 }
@@ -27,7 +34,7 @@ def country_links_resolve(**links: str | None) -> dict[str, str | None]:
         if code is None:
             resolved[field] = None
             continue
-        found = list(_DIRECTORIES[field]().get_many([code]).values())
+        found = list(_DIRECTORIES[field](live=True).get_many([code]).values())
         if found:
             resolved[field] = found[0].code
         else:
@@ -46,7 +53,7 @@ def country_create(
     links = country_links_resolve(currency_code=currency_code, language_code=language_code)
     for field, value in links.items():
         setattr(country, field, value)
-    return validate_and_save(country)
+    return validate_and_save(country, outbox=CountryOutbox)
 
 
 def country_update(
@@ -69,7 +76,11 @@ def country_update(
     for field, value in country_links_resolve(**links).items():
         setattr(country, field, value)
     changed = ["name"] * (name is not UNCHANGED) + list(links)
-    return validate_and_save(country, update_fields=changed)
+    return validate_and_save(country, update_fields=changed, outbox=CountryOutbox)
+
+
+def country_delete(*, country: Country) -> None:
+    delete_and_record(country, outbox=CountryOutbox)
 
 
 def country_link(*, code: str, currency_code: str, language_code: str) -> Country:

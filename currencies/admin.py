@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from currencies.models import Currency
-from currencies.services import currency_create, currency_update
+from currencies.services import currency_create, currency_delete, currency_update
 from project.kernel.admin import CodeRecordAdmin, department_admin_site
 
 admin_site = department_admin_site("currencies", "Currency department")
@@ -14,3 +14,6 @@ class CurrencyAdmin(CodeRecordAdmin):
 
     def update(self, record, fields):
         return currency_update(currency=record, **fields)
+
+    def delete(self, record):
+        currency_delete(currency=record)

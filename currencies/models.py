@@ -2,7 +2,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
+from currencies.public import CURRENCY_EVENTS
 from project.kernel.fields import CodeField, NameField
+from project.kernel.outbox import OutboxEvent
 
 
 class Currency(models.Model):
@@ -26,3 +28,12 @@ class Currency(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class CurrencyOutbox(OutboxEvent):
+    """Every change of a currency, to be published (see project/kernel/events.py)."""
+
+    stream = CURRENCY_EVENTS
+
+    class Meta(OutboxEvent.Meta):
+        verbose_name = "currency event"

@@ -1,12 +1,14 @@
 """The language port's adapters, built as in every department: in-process over the department's own
-selector, HTTP over its REST API; both answer `Language` DTOs and pass one contract suite.
+selector, HTTP over its REST API, and replica over another service's copy fed by the
+department's events; all answer `Language` DTOs and pass one contract suite.
 
 Processes that only reach the language department import this module too: its selectors (and so
 its models, which need the installed app) are imported when the in-process adapter is built."""
 
-from languages.public import Language
+from languages.public import LANGUAGE_EVENTS, Language
 from project.kernel.http import HttpDirectory
 from project.kernel.ports import LocalDirectory
+from project.kernel.replica import ReplicaDirectory
 
 
 class LocalLanguageDirectory(LocalDirectory[Language]):
@@ -23,3 +25,8 @@ def _from_json(item: dict) -> Language:
 class HttpLanguageDirectory(HttpDirectory[Language]):
     def __init__(self, base_url: str) -> None:
         super().__init__("languages", f"{base_url}/api/languages/", _from_json)
+
+
+class ReplicaLanguageDirectory(ReplicaDirectory[Language]):
+    def __init__(self) -> None:
+        super().__init__(LANGUAGE_EVENTS)

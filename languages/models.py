@@ -2,7 +2,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from languages.public import LANGUAGE_EVENTS
 from project.kernel.fields import CodeField, NameField
+from project.kernel.outbox import OutboxEvent
 
 
 class Language(models.Model):
@@ -26,3 +28,12 @@ class Language(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class LanguageOutbox(OutboxEvent):
+    """Every change of a language, to be published (see project/kernel/events.py)."""
+
+    stream = LANGUAGE_EVENTS
+
+    class Meta(OutboxEvent.Meta):
+        verbose_name = "language event"

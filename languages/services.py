@@ -1,9 +1,14 @@
-from languages.models import Language
-from project.kernel.persistence import UNCHANGED, Unchanged, validate_and_save
+from languages.models import Language, LanguageOutbox
+from project.kernel.persistence import (
+    UNCHANGED,
+    Unchanged,
+    delete_and_record,
+    validate_and_save,
+)
 
 
 def language_create(*, code: str, name: str) -> Language:
-    return validate_and_save(Language(code=code, name=name))
+    return validate_and_save(Language(code=code, name=name), outbox=LanguageOutbox)
 
 
 def language_update(*, language: Language, name: str | Unchanged = UNCHANGED) -> Language:
@@ -11,4 +16,8 @@ def language_update(*, language: Language, name: str | Unchanged = UNCHANGED) ->
     if name is UNCHANGED:
         return language
     language.name = name
-    return validate_and_save(language, update_fields=["name"])
+    return validate_and_save(language, update_fields=["name"], outbox=LanguageOutbox)
+
+
+def language_delete(*, language: Language) -> None:
+    delete_and_record(language, outbox=LanguageOutbox)

@@ -35,6 +35,14 @@ def build_databases(env: environ.Env, topology: Topology, data_dir: Path) -> dic
             config = {
                 "ENGINE": "django.db.backends.sqlite3",
                 "NAME": str(data_dir / f"{alias}.sqlite3"),
+                # Readers never block the writer (a service and its event worker share the
+                # files), and a transaction takes the write lock when it begins rather than
+                # failing at once when it finds another writer half-way through.
+                "OPTIONS": {
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": 20,
+                },
             }
         if config["ENGINE"] == "django.db.backends.postgresql":
             schema = _default_schema(topology.service) if alias == "default" else alias

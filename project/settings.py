@@ -98,6 +98,7 @@ MIDDLEWARE = [
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.kernel.health.HealthCheckMiddleware",
     "project.kernel.request_id.RequestIdMiddleware",
+    "project.kernel.staleness.ReplicaAgeMiddleware",
     "project.kernel.deadlines.TimeoutBudgetMiddleware",
     "project.kernel.errors.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,6 +225,12 @@ V1_ALLOW_ANONYMOUS_WRITES = env.bool("V1_ALLOW_ANONYMOUS_WRITES", default=False)
 # Outbound calls to other departments (split topology).
 SERVICE_CONNECT_TIMEOUT = env.float("SERVICE_CONNECT_TIMEOUT", default=1.0)
 SERVICE_READ_TIMEOUT = env.float("SERVICE_READ_TIMEOUT", default=3.0)
+
+# Events between the services (`manage.py run_events`): the broker, how often the relay looks
+# for new outbox rows, and how long sent ones are kept.
+NATS_URL = env.str("NATS_URL", default="nats://127.0.0.1:4222")
+EVENTS_POLL_SECONDS = env.float("EVENTS_POLL_SECONDS", default=0.05)
+OUTBOX_RETENTION_HOURS = env.float("OUTBOX_RETENTION_HOURS", default=7 * 24)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,10 @@
 `SERVICE` picks the topology: `all` serves everything in one process; a department name serves
 that department alone; `portal` serves the GUI. Everything that differs between the topologies
 (installed apps, URLs, databases, port adapters) is derived from the `Topology` built here.
+
+`READ_MODEL` picks how a service reads the departments it does not serve: `live` asks their
+services over HTTP on every read; `replica` reads its own copy, fed by their events. Countries
+are always asked live; writes check their links live whatever the read model.
 """
 
 from collections.abc import Iterable, Mapping
@@ -26,6 +30,10 @@ SERVICE_URL_VARIABLES = {
     "languages": "LANGUAGE_SERVICE_URL",
 }
 
+READ_MODELS = ("live", "replica")
+# The departments another service may keep a replica of.
+REPLICABLE = ("currencies", "languages")
+
 # The departments each service calls over HTTP when it does not serve them itself.
 _CALLS = {
     "all": (),
@@ -46,6 +54,7 @@ def in_call_order(services: Iterable[str]) -> list[str]:
 class Topology:
     service: str
     service_urls: Mapping[str, str] = field(default_factory=dict)
+    read_model: str = "live"
 
     @property
     def local_departments(self) -> tuple[str, ...]:
@@ -63,11 +72,24 @@ class Topology:
     def service_url(self, department: str) -> str:
         return self.service_urls[department]
 
+    @property
+    def replicated_departments(self) -> tuple[str, ...]:
+        """The departments this service reads from its own replica, fed by their events."""
+        if self.read_model != "replica":
+            return ()
+        return tuple(d for d in REPLICABLE if d in self.service_urls)
+
 
 def build_topology(service: str, environ: Mapping[str, str]) -> Topology:
-    """Validate `SERVICE` and the service URLs it needs; fail with one line naming what is wrong."""
+    """Validate `SERVICE`, `READ_MODEL` and the service URLs they need; fail with one line
+    naming what is wrong."""
     if service not in SERVICES:
         raise ImproperlyConfigured(f"SERVICE={service!r} is not one of: {', '.join(SERVICES)}.")
+    read_model = environ.get("READ_MODEL", "").strip() or "live"
+    if read_model not in READ_MODELS:
+        raise ImproperlyConfigured(
+            f"READ_MODEL={read_model!r} is not one of: {', '.join(READ_MODELS)}."
+        )
     urls = {}
     for department in _CALLS[service]:
         variable = SERVICE_URL_VARIABLES[department]
@@ -78,4 +100,4 @@ def build_topology(service: str, environ: Mapping[str, str]) -> Topology:
                 f"(the base URL of the {department} service)."
             )
         urls[department] = url.rstrip("/")
-    return Topology(service=service, service_urls=urls)
+    return Topology(service=service, service_urls=urls, read_model=read_model)

@@ -1,6 +1,7 @@
 """The split topology on one machine: four gunicorn processes on loopback, each with its own
-SERVICE, data and log, wired together by the service URLs. Used by `manage.py run_split`
-(`make split`) and by the topology tests."""
+SERVICE, data and log, wired together by the service URLs; with a NATS server, each service's
+event worker (`manage.py run_events`) beside it. Used by `manage.py run_split` (`make split`)
+and by the topology tests."""
 
 import os
 import secrets
@@ -14,11 +15,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from project.bench.nats import LocalNats
+from project.bench.processes import stop_process
 from project.topology import DEPARTMENTS, SERVICE_URL_VARIABLES, in_call_order
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = BASE_DIR / "deploy" / "gunicorn.conf.py"
 DEFAULT_PORTS = {"portal": 8000, "countries": 8001, "currencies": 8002, "languages": 8003}
+DEFAULT_NATS_PORT = 8004
 # A service starts after the services it calls.
 START_ORDER = tuple(in_call_order((*DEPARTMENTS, "portal")))
 
@@ -55,7 +59,9 @@ class LocalSplit:
     workers: int = 1
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     extra_env: dict[str, str] = field(default_factory=dict)
+    nats: LocalNats | None = None  # the broker of the event workers, if they run
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    event_workers: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
         return f"http://{self.host}:{self.ports[service]}"
@@ -83,7 +89,18 @@ class LocalSplit:
         env.pop("DATABASE_URL", None)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        if self.nats is not None:
+            env["NATS_URL"] = self.nats.url
         return {**env, **self.extra_env}
+
+    @property
+    def read_model(self) -> str:
+        return self.extra_env.get("READ_MODEL", "live")
+
+    def has_events(self, service: str) -> bool:
+        """Whether `service` has an event worker: a department publishes its outbox; the
+        portal reads events only for its replicas."""
+        return self.nats is not None and (service in DEPARTMENTS or self.read_model == "replica")
 
     def manage(self, service: str, *args: str) -> str:
         result = subprocess.run(
@@ -121,6 +138,23 @@ class LocalSplit:
         log.close()  # the child has its own handle
         self.wait_ready(service)
 
+    def event_log_path(self, service: str) -> Path:
+        return self.data_dir / f"{service}-events.log"
+
+    def start_events(self, service: str) -> None:
+        log = self.event_log_path(service).open("ab")
+        self.event_workers[service] = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "run_events"],
+            env=self.env(service),
+            cwd=BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def stop_events(self, service: str, *, kill: bool = False) -> None:
+        stop_process(self.event_workers.pop(service, None), kill=kill)
+
     def wait_ready(self, service: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -139,16 +173,11 @@ class LocalSplit:
         raise RuntimeError(f"{service} was not ready within {timeout} s")
 
     def stop(self, service: str) -> None:
-        process = self.processes.pop(service, None)
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(self.processes.pop(service, None))
 
     def stop_all(self) -> None:
         for service in reversed(START_ORDER):
+            self.stop_events(service)
             self.stop(service)
+        if self.nats is not None:
+            self.nats.stop()

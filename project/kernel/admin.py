@@ -43,7 +43,7 @@ class SuperuserAdminSite(ThrottledAdminSite):
 
 class ServiceAdmin(admin.ModelAdmin):
     """A model admin whose writes go through the department's services: the same
-    normalisation, validation, links check and race handling as the API. The form shows the
+    normalisation, validation, links check, race handling and events as the API. The form shows the
     model's own rules first; a write the service still refuses (a race lost, a department gone
     since the form was checked) is shown as an error, and nothing is saved."""
 
@@ -52,6 +52,17 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def update(self, record: Any, fields: dict[str, Any]) -> models.Model:
         raise NotImplementedError
+
+    def delete(self, record: Any) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # One by one, through the service: each deletion tells the others with its own event.
+        for record in queryset:
+            self.delete(record)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:

@@ -20,7 +20,7 @@ from urllib3.exceptions import HTTPError, ReadTimeoutError, TimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from project.kernel import deadlines
+from project.kernel import deadlines, staleness
 from project.kernel.fields import code_shaped
 from project.kernel.ports import DTO, DepartmentUnavailable
 from project.kernel.request_id import HEADER as REQUEST_ID_HEADER
@@ -117,6 +117,7 @@ def fetch_json(
         raise DepartmentUnavailable(department, _failure(error)) from None
     if response.status not in statuses:
         raise DepartmentUnavailable(department, f"it answered HTTP {response.status}")
+    staleness.note_header(response.headers.get(staleness.HEADER))
     try:
         return response.status, json.loads(response.data)
     except ValueError:

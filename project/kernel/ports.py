@@ -53,11 +53,22 @@ class Directory(Protocol[DTO_co]):
         """How many records there are."""
 
 
-def choose_adapter(department: str, *, local: Callable[[], T], remote: Callable[[str], T]) -> T:
-    """In-process adapter when this process serves `department`, else HTTP to its service URL."""
+def choose_adapter(
+    department: str,
+    *,
+    local: Callable[[], T],
+    remote: Callable[[str], T],
+    replica: Callable[[], T] | None = None,
+    live: bool = False,
+) -> T:
+    """In-process adapter when this process serves `department`; else this service's replica
+    of it where the topology reads one (and the caller does not need it `live`); else HTTP to
+    its service URL."""
     topology = settings.TOPOLOGY
     if topology.is_local(department):
         return local()
+    if replica is not None and not live and department in topology.replicated_departments:
+        return replica()
     return remote(topology.service_url(department))
 
 

@@ -1,5 +1,6 @@
-"""One contract per public port, run against both adapters: in-process, and HTTP to a real
-server on loopback (pytest-django's live_server)."""
+"""One contract per public port, run against every adapter: in-process, HTTP to a real server
+on loopback (pytest-django's live_server), and, for the departments others replicate, the
+replica, fed with the owner's own events."""
 
 import logging
 from collections.abc import Callable
@@ -10,10 +11,23 @@ from django.test import override_settings
 
 from countries.adapters import HttpCountryDirectory, LocalCountryDirectory
 from countries.public import Country, LinkedCountryPage, get_country_directory
-from currencies.adapters import HttpCurrencyDirectory, LocalCurrencyDirectory
+from currencies.adapters import (
+    HttpCurrencyDirectory,
+    LocalCurrencyDirectory,
+    ReplicaCurrencyDirectory,
+)
+from currencies.models import Currency as CurrencyRow
+from currencies.models import CurrencyOutbox
 from currencies.public import Currency, get_currency_directory
-from languages.adapters import HttpLanguageDirectory, LocalLanguageDirectory
+from languages.adapters import (
+    HttpLanguageDirectory,
+    LocalLanguageDirectory,
+    ReplicaLanguageDirectory,
+)
+from languages.models import Language as LanguageRow
+from languages.models import LanguageOutbox
 from languages.public import Language, get_language_directory
+from project.kernel.replica import apply_events
 from project.kernel.request_id import _current as current_request_id
 from project.topology import DEPARTMENTS, Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
@@ -23,9 +37,26 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 T = TypeVar("T")
 
 
+def replicate_everything() -> None:
+    """Give this process replicas of currencies and languages, fed with events of their
+    owners' current rows, as a replica would have heard them."""
+    for rows, outbox in (
+        (CurrencyRow.objects, CurrencyOutbox),
+        (LanguageRow.objects, LanguageOutbox),
+    ):
+        events = [outbox.record("created", row, using=rows.db) for row in rows.all()]
+        stream = outbox.stream
+        apply_events(stream.department, [stream.decode(event.message()) for event in events])
+
+
+# Where no call may go: a replica read never asks the owner.
+NOWHERE = "http://127.0.0.1:9"
+
+
 class AdapterBuilder:
     """Builds a port's adapter the way the settings choose it: in-process when this process
-    serves the department, HTTP to the live server when it does not. `kind` says which."""
+    serves the department, HTTP to the live server when it does not, or its replica where the
+    read model says so. `kind` says which."""
 
     def __init__(self, request: pytest.FixtureRequest) -> None:
         self.kind: str = request.param
@@ -34,6 +65,15 @@ class AdapterBuilder:
     def __call__(self, get_directory: Callable[[], T]) -> T:
         if self.kind == "in-process":
             return get_directory()
+        if self.kind == "replica":
+            replicate_everything()
+            replicated = Topology(
+                service="portal",
+                service_urls=dict.fromkeys(DEPARTMENTS, NOWHERE),
+                read_model="replica",
+            )
+            with override_settings(TOPOLOGY=replicated):
+                return get_directory()
         live_server = self._request.getfixturevalue("live_server")
         remote = Topology(
             service="portal", service_urls=dict.fromkeys(DEPARTMENTS, live_server.url)
@@ -47,19 +87,58 @@ def adapter(request: pytest.FixtureRequest) -> AdapterBuilder:
     return AdapterBuilder(request)
 
 
+@pytest.fixture(params=["in-process", "http", "replica"])
+def any_adapter(request: pytest.FixtureRequest) -> AdapterBuilder:
+    return AdapterBuilder(request)
+
+
 @pytest.mark.parametrize(
-    ("get_directory", "local", "http"),
+    ("get_directory", "chosen"),
     [
-        (get_country_directory, LocalCountryDirectory, HttpCountryDirectory),
-        (get_currency_directory, LocalCurrencyDirectory, HttpCurrencyDirectory),
-        (get_language_directory, LocalLanguageDirectory, HttpLanguageDirectory),
+        (
+            get_country_directory,
+            # Countries are always asked live: the portal's one call per page.
+            {
+                "in-process": LocalCountryDirectory,
+                "http": HttpCountryDirectory,
+                "replica": HttpCountryDirectory,
+            },
+        ),
+        (
+            get_currency_directory,
+            {
+                "in-process": LocalCurrencyDirectory,
+                "http": HttpCurrencyDirectory,
+                "replica": ReplicaCurrencyDirectory,
+            },
+        ),
+        (
+            get_language_directory,
+            {
+                "in-process": LocalLanguageDirectory,
+                "http": HttpLanguageDirectory,
+                "replica": ReplicaLanguageDirectory,
+            },
+        ),
     ],
     ids=["countries", "currencies", "languages"],
 )
-def test_the_adapter_is_chosen_by_settings(adapter, get_directory, local, http):
-    directory = adapter(get_directory)
+def test_the_adapter_is_chosen_by_settings(any_adapter, get_directory, chosen):
+    directory = any_adapter(get_directory)
 
-    assert type(directory) is (local if adapter.kind == "in-process" else http)
+    assert type(directory) is chosen[any_adapter.kind]
+
+
+def test_writes_check_links_with_the_owner_even_where_reads_use_a_replica(live_server):
+    replicated = Topology(
+        service="countries",
+        service_urls=dict.fromkeys(("currencies", "languages"), live_server.url),
+        read_model="replica",
+    )
+    with override_settings(TOPOLOGY=replicated):
+        assert type(get_currency_directory(live=True)) is HttpCurrencyDirectory
+        assert type(get_language_directory(live=True)) is HttpLanguageDirectory
+        assert type(get_currency_directory()) is ReplicaCurrencyDirectory
 
 
 @pytest.mark.parametrize(
@@ -72,7 +151,7 @@ def test_the_adapter_is_chosen_by_settings(adapter, get_directory, local, http):
 )
 class TestCodeNameDirectories:
     def test_get_many_looks_for_nothing_that_cannot_be_a_code(
-        self, adapter, get_directory, factory, dto
+        self, any_adapter, get_directory, factory, dto
     ):
         """A separator, a NUL or a space inside a code finds nothing, whichever adapter asks:
         no code can be smuggled in next to another."""
@@ -80,40 +159,42 @@ class TestCodeNameDirectories:
         code = record.code
         odd = [f"{code},", f"{code},{code}", f"{code[0]} {code[1:]}", f"{code}\x00", f"{code};"]
 
-        assert adapter(get_directory).get_many(odd) == {}
-        assert adapter(get_directory).get_many([*odd, f" {code} "]) == {
+        assert any_adapter(get_directory).get_many(odd) == {}
+        assert any_adapter(get_directory).get_many([*odd, f" {code} "]) == {
             code: dto(code=code, name=record.name)
         }
 
     def test_get_many_answers_dtos_by_stored_code_ignoring_case(
-        self, adapter, get_directory, factory, dto
+        self, any_adapter, get_directory, factory, dto
     ):
         first, second = factory(name="First"), factory(name="Second")
         factory(name="Not asked")
 
-        found = adapter(get_directory).get_many([first.code.swapcase(), second.code, "zzz"])
+        found = any_adapter(get_directory).get_many([first.code.swapcase(), second.code, "zzz"])
 
         assert found == {
             first.code: dto(code=first.code, name="First"),
             second.code: dto(code=second.code, name="Second"),
         }
 
-    def test_get_many_of_nothing_is_empty(self, adapter, get_directory, factory, dto):
-        assert adapter(get_directory).get_many([]) == {}
+    def test_get_many_of_nothing_is_empty(self, any_adapter, get_directory, factory, dto):
+        assert any_adapter(get_directory).get_many([]) == {}
 
-    def test_list_all_follows_pagination_in_code_order(self, adapter, get_directory, factory, dto):
+    def test_list_all_follows_pagination_in_code_order(
+        self, any_adapter, get_directory, factory, dto
+    ):
         factory.create_batch(520)  # more than one page of 500
 
-        everything = adapter(get_directory).list_all()
+        everything = any_adapter(get_directory).list_all()
 
         assert len(everything) == 520
         assert all(isinstance(item, dto) for item in everything)
         assert [item.code for item in everything] == sorted(item.code for item in everything)
 
-    def test_count(self, adapter, get_directory, factory, dto):
+    def test_count(self, any_adapter, get_directory, factory, dto):
         factory.create_batch(3)
 
-        assert adapter(get_directory).count() == 3
+        assert any_adapter(get_directory).count() == 3
 
 
 class TestCountryDirectory:

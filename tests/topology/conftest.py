@@ -1,3 +1,4 @@
+import json
 import os
 from contextlib import contextmanager
 
@@ -5,6 +6,7 @@ import pytest
 import requests
 
 from project.bench.compare.servers import fresh_postgres_database
+from project.bench.nats import LocalNats
 from project.bench.split import START_ORDER, LocalSplit, free_ports
 from project.topology import DEPARTMENTS
 
@@ -32,33 +34,60 @@ FRONTEND_ORIGIN = "http://localhost:4200"
 
 
 @contextmanager
-def running_split(data_dir, database_url: str, **extra_env: str):
-    """The four services as real gunicorn processes on free loopback ports."""
+def running_split(data_dir, database_url: str, *, events: bool = False, **extra_env: str):
+    """The four services as real gunicorn processes on free loopback ports; with `events`, a
+    NATS server of their own and each service's event worker too."""
+    ports = free_ports([*START_ORDER, "nats"])
+    nats = LocalNats(ports.pop("nats"), data_dir / "nats") if events else None
     topology = LocalSplit(
-        ports=free_ports(START_ORDER),
+        ports=ports,
         data_dir=data_dir,
         database_url=database_url,
         # As for the original workshop frontend, served from another origin.
         extra_env={"CORS_ALLOWED_ORIGINS": FRONTEND_ORIGIN, **extra_env},
+        nats=nats,
     )
     try:
         topology.prepare()
+        if nats is not None:
+            nats.start()
         for service in START_ORDER:
             topology.start(service)
+            if topology.has_events(service):
+                topology.start_events(service)
         yield topology
     finally:
         topology.stop_all()
 
 
 @contextmanager
-def split_of_its_own(tmp_path_factory, name: str, **extra_env: str):
+def split_of_its_own(tmp_path_factory, name: str, *, events: bool = False, **extra_env: str):
     """A split topology on a database of its own (fresh on PostgreSQL runs), for tests that
     fill it with odd records or run it with other settings."""
     with (
         scratch_database(f"country_provider_{name}_test") as database_url,
-        running_split(tmp_path_factory.mktemp(name), database_url, **extra_env) as topology,
+        running_split(
+            tmp_path_factory.mktemp(name), database_url, events=events, **extra_env
+        ) as topology,
     ):
         yield topology
+
+
+def department_tokens(topology: LocalSplit) -> dict[str, str]:
+    """A staff user per department, made by the command run with that service's SERVICE."""
+    return {
+        department: topology.manage(
+            department, "create_department_user", f"{department}-staff", "--department", department
+        ).splitlines()[-1]
+        for department in DEPARTMENTS
+    }
+
+
+def logged_paths(topology: LocalSplit, service: str, request_id: str) -> list[str]:
+    """The paths `service` logged for requests with that ID."""
+    lines = topology.log_path(service).read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    return [r["path"] for r in records if r.get("request_id") == request_id]
 
 
 @pytest.fixture(scope="package")
@@ -71,13 +100,7 @@ def split(tmp_path_factory, split_database_url):
 
 @pytest.fixture(scope="package")
 def tokens(split):
-    """A staff user per department, made by the command run with that service's SERVICE."""
-    return {
-        department: split.manage(
-            department, "create_department_user", f"{department}-staff", "--department", department
-        ).splitlines()[-1]
-        for department in DEPARTMENTS
-    }
+    return department_tokens(split)
 
 
 @pytest.fixture

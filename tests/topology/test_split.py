@@ -1,7 +1,6 @@
 """The split topology: four gunicorn services on loopback, talking over real HTTP."""
 
 import http.client
-import json
 import os
 import re
 import signal
@@ -13,6 +12,7 @@ import requests
 
 from project.topology import DEPARTMENTS
 from tests.flows import api_write, create_and_link_quenzaland
+from tests.topology.conftest import logged_paths
 
 pytestmark = pytest.mark.topology
 
@@ -102,12 +102,6 @@ def test_an_admin_session_keeps_its_cookies_to_its_own_service(http, split):
     # Each cookie carries the service's name: under one host name, the services' cookies
     # cannot overwrite each other.
     assert cookies_set == {"currencies_sessionid", "currencies_csrftoken"}
-
-
-def logged_paths(split, service: str, request_id: str) -> list[str]:
-    lines = split.log_path(service).read_text().splitlines()
-    records = [json.loads(line) for line in lines if line.startswith("{")]
-    return [r["path"] for r in records if r.get("request_id") == request_id]
 
 
 def test_one_request_id_across_the_three_logs(http, split, linked_country):

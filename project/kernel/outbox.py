@@ -1,0 +1,84 @@
+"""The transactional outbox: every change a department's services make is written to the
+department's outbox, in its own schema and in the same transaction as the change. A rolled-back
+change leaves no event, a committed one always has one. The relay (`manage.py run_events`)
+publishes the outbox later, in order.
+
+An event's version is its row's number in the department's event sequence. The row lock of a
+change is held until its event is written, so the versions of one record grow in the order its
+changes were committed.
+"""
+
+import json
+import uuid
+from typing import Any, ClassVar, Literal
+
+from django.db import migrations, models
+from django.utils import timezone
+
+from project.kernel.events import EventStream
+
+Change = Literal["created", "updated", "deleted"]
+
+
+class OutboxEvent(models.Model):
+    """A department's outbox: abstract, so that each department keeps its own table in its own
+    schema. A subclass names its stream: `stream = CURRENCY_EVENTS`."""
+
+    stream: ClassVar[EventStream]
+
+    version = models.BigAutoField(primary_key=True)  # never reused, also after pruning
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=40)
+    code = models.CharField(max_length=3)
+    state = models.JSONField(null=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["version"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.type} {self.code}"
+
+    @classmethod
+    def record(cls, change: Change, row: models.Model, *, using: str) -> "OutboxEvent":
+        """Write the event of `change` to `row`; inside the transaction of the change."""
+        stream = cls.stream
+        state = None if change == "deleted" else {f: getattr(row, f) for f in stream.state_fields}
+        return cls._default_manager.using(using).create(
+            type=f"{stream.record_type}.{change}", code=row.serializable_value("code"), state=state
+        )
+
+    def message(self) -> bytes:
+        """The event as published: see the schemas in docs/events/."""
+        body: dict[str, Any] = {
+            "id": str(self.event_id),
+            "type": self.type,
+            "code": self.code,
+            "version": self.version,
+            "occurred_at": self.occurred_at.isoformat(),
+            "state": self.state,
+        }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def record_existing_operation(
+    *, app_label: str, model: str, outbox: str, record_type: str, fields: tuple[str, ...]
+) -> migrations.RunPython:
+    """A migration step giving every row that exists before its department had an outbox a
+    `created` event, so that the others learn of it like of any record created later."""
+
+    def record_existing(apps: Any, schema_editor: Any) -> None:
+        alias = schema_editor.connection.alias
+        rows = apps.get_model(app_label, model).objects.using(alias).order_by("code")
+        apps.get_model(app_label, outbox).objects.using(alias).bulk_create(
+            apps.get_model(app_label, outbox)(
+                type=f"{record_type}.created",
+                code=row.code,
+                state={field: getattr(row, field) for field in fields},
+            )
+            for row in rows.iterator()
+        )
+
+    return migrations.RunPython(record_existing, migrations.RunPython.noop)

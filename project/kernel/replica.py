@@ -1,0 +1,100 @@
+"""A service's local copy of what it reads from other departments, fed by their events.
+
+Events are applied by version: an event older than (or as old as) what the replica holds
+changes nothing, so redelivered, repeated and reordered events all end in the newest state. A
+deletion stays as a tombstone with its version, so that an older event cannot bring the record
+back. `ReplicaDirectory` answers a department's port from the copy, as of the newest change it
+has applied (`as_of`).
+"""
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Generic
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
+
+from project.kernel import staleness
+from project.kernel.events import Event, EventStream
+from project.kernel.fields import code_shaped
+from project.kernel.models import ReplicaRecord
+from project.kernel.ports import DTO, database_errors_as_unavailable
+
+ALIAS = "default"
+
+
+def _apply(department: str, event: Event) -> bool:
+    record = event.record
+    values = {
+        "code": event.code,
+        "state": None if record is None else dataclasses.asdict(record),
+        "version": event.version,
+        "changed_at": event.occurred_at,
+    }
+    rows = ReplicaRecord.objects.using(ALIAS).filter(department=department, key=event.code.upper())
+    if rows.filter(version__lt=event.version).update(**values):
+        return True
+    if rows.exists():
+        return False  # the replica holds this version or a newer one
+    try:
+        with transaction.atomic(using=ALIAS):
+            ReplicaRecord.objects.using(ALIAS).create(
+                department=department, key=event.code.upper(), **values
+            )
+    except IntegrityError:  # another worker created it meanwhile: compare with its version
+        return _apply(department, event)
+    return True
+
+
+def apply_events(department: str, events: Iterable[Event]) -> int:
+    """Apply `events` of `department` in one transaction; how many changed the replica."""
+    with transaction.atomic(using=ALIAS):
+        return sum(_apply(department, event) for event in events)
+
+
+def replica_is_empty(department: str) -> bool:
+    return not ReplicaRecord.objects.using(ALIAS).filter(department=department).exists()
+
+
+class ReplicaDirectory(Generic[DTO]):
+    """A department's port answered from this service's replica of it."""
+
+    def __init__(self, stream: EventStream[DTO]):
+        self._department = stream.department
+        self._dto = stream.dto
+
+    def _records(self) -> QuerySet[ReplicaRecord]:
+        return ReplicaRecord.objects.using(ALIAS).filter(
+            department=self._department, state__isnull=False
+        )
+
+    def _read(self, records: QuerySet[ReplicaRecord]) -> list[DTO]:
+        staleness.note(self.as_of())
+        states = records.order_by("code").values_list("state", flat=True)
+        return [self._dto(**state) for state in states if state is not None]
+
+    def get_many(self, codes: Iterable[str]) -> dict[str, DTO]:
+        keys = [code.upper() for code in code_shaped(codes)]
+        if not keys:
+            return {}
+        with database_errors_as_unavailable(self._department):
+            return {dto.code: dto for dto in self._read(self._records().filter(key__in=keys))}
+
+    def list_all(self) -> Sequence[DTO]:
+        with database_errors_as_unavailable(self._department):
+            return self._read(self._records())
+
+    def count(self) -> int:
+        with database_errors_as_unavailable(self._department):
+            staleness.note(self.as_of())
+            return self._records().count()
+
+    def as_of(self) -> datetime | None:
+        """When the owner made the newest change this replica has applied; None if none."""
+        with database_errors_as_unavailable(self._department):
+            return (
+                ReplicaRecord.objects.using(ALIAS)
+                .filter(department=self._department)
+                .aggregate(newest=Max("changed_at"))["newest"]
+            )

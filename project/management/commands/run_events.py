@@ -1,0 +1,92 @@
+import asyncio
+import logging
+import os
+import signal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from project.departments import department, event_stream
+from project.kernel.broker import connect, with_backoff
+from project.kernel.relay import relay
+from project.kernel.replica_feed import feed_replica
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "The service's event worker, until SIGTERM or SIGINT: publishes the outbox of each "
+        "department it serves to NATS (NATS_URL), and with READ_MODEL=replica keeps its "
+        "replicas of the departments it reads up to date. Waits out a broker that is down."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--health",
+            action="store_true",
+            help="answer /healthz and /readyz over HTTP on HOST:PORT (as gunicorn binds), for "
+            "the kubelet's probes",
+        )
+
+    def handle(self, *args, health, **options):
+        topology = settings.TOPOLOGY
+        outboxes = [department(name).outbox for name in topology.local_departments]
+        streams = [event_stream(name) for name in topology.replicated_departments]
+        if not outboxes and not streams:
+            raise CommandError(
+                f"SERVICE={topology.service} with READ_MODEL={topology.read_model} neither "
+                "publishes nor reads events."
+            )
+        logger.info(
+            "Event worker of %s: publishing %s; replicating %s; broker %s",
+            topology.service,
+            ", ".join(o.stream.name for o in outboxes) or "nothing",
+            ", ".join(s.name for s in streams) or "nothing",
+            settings.NATS_URL,
+        )
+        asyncio.run(self._run(outboxes, streams, health=health))
+
+    async def _run(self, outboxes, streams, *, health: bool):
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        probes = await _probe_server() if health else None
+        name = f"{settings.TOPOLOGY.service}-events"
+        connection = await with_backoff(
+            lambda: connect(settings.NATS_URL, name=name), what="Connecting to NATS", stop=stop
+        )
+        if connection is not None:
+            js = connection.jetstream(timeout=5)
+            durable = f"{settings.TOPOLOGY.service}-replica"
+            await asyncio.gather(
+                *(relay(js, outbox, stop) for outbox in outboxes),
+                *(feed_replica(js, stream, durable=durable, stop=stop) for stream in streams),
+            )
+            await connection.close()
+        if probes is not None:
+            probes.close()
+        logger.info("Event worker of %s stopped", settings.TOPOLOGY.service)
+
+
+async def _probe_server() -> asyncio.Server:
+    host, port = os.environ.get("HOST", "0.0.0.0"), int(os.environ.get("PORT", "8000"))
+    server = await asyncio.start_server(_answer_probe, host, port)
+    logger.info("Answering probes on %s:%d", host, port)
+    return server
+
+
+async def _answer_probe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """200 to GET /healthz and /readyz while the worker's event loop runs; 404 otherwise. The
+    worker waits out a broker that is down, so that is no reason to restart it."""
+    try:
+        request_line = await asyncio.wait_for(reader.readline(), timeout=2)
+        path = request_line.split(b" ")[1] if request_line.count(b" ") >= 2 else b""
+        status = b"200 OK" if path in (b"/healthz", b"/readyz") else b"404 Not Found"
+        writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+    except (TimeoutError, ConnectionError):
+        pass
+    finally:
+        writer.close()

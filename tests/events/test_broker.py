@@ -1,0 +1,122 @@
+"""The relay and the replica feed against a real NATS server (JetStream), in this process."""
+
+import asyncio
+import json
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from currencies.adapters import LocalCurrencyDirectory, ReplicaCurrencyDirectory
+from currencies.models import Currency, CurrencyOutbox
+from currencies.public import CURRENCY_EVENTS
+from currencies.services import currency_create, currency_delete, currency_update
+from project.kernel import relay as relay_module
+from project.kernel.broker import connect
+from project.kernel.models import ReplicaRecord
+from project.kernel.relay import relay
+from project.kernel.replica_feed import feed_replica
+from tests.events.schemas import assert_published_as_documented
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+T = TypeVar("T")
+
+
+def some_changes() -> None:
+    currency_create(code="EUR", name="Euro")
+    currency_create(code="USD", name="US dollar")
+    currency_create(code="XTS", name="Testing")
+    currency_update(currency=Currency.objects.get(code="EUR"), name="Euro (EU)")
+    currency_delete(currency=Currency.objects.get(code="XTS"))
+
+
+async def until(condition: Callable[[], bool], timeout: float = 20) -> None:
+    check = sync_to_async(condition)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.05)
+
+
+def everything_sent() -> bool:
+    return not CurrencyOutbox.objects.filter(published_at=None).exists()
+
+
+def run(scenario: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(asyncio.wait_for(scenario, timeout=60))
+
+
+def test_the_relay_publishes_each_event_once_with_its_id_even_when_it_sends_again(nats_server):
+    some_changes()
+    events = list(CurrencyOutbox.objects.order_by("version"))
+
+    async def scenario():
+        connection = await connect(nats_server.url, name="test")
+        js = connection.jetstream()
+        # A relay that was stopped after the broker's ack, before it marked the events sent:
+        await relay_module._publish(js, CurrencyOutbox, events)
+        assert not await sync_to_async(everything_sent)()
+        stop = asyncio.Event()
+        worker = asyncio.create_task(relay(js, CurrencyOutbox, stop))
+        await until(everything_sent)
+        stop.set()
+        await worker
+        info = await js.stream_info(CURRENCY_EVENTS.name)
+        newest = {
+            code: await js.get_last_msg(CURRENCY_EVENTS.name, CURRENCY_EVENTS.subject(code))
+            for code in ("EUR", "USD", "XTS")
+        }
+        await connection.close()
+        return info, newest
+
+    info, newest = run(scenario())
+    # Sent twice, stored once: the second sending was dropped as a duplicate.
+    assert info.state.last_seq == len(events) == 5
+    assert info.state.messages == 3  # the newest event of each currency
+    by_id = {str(event.event_id): event for event in events}
+    for code, message in newest.items():
+        assert_published_as_documented(CURRENCY_EVENTS, message.data)
+        sent = by_id[message.headers["Nats-Msg-Id"]]
+        assert json.loads(message.data) == json.loads(sent.message())
+        assert sent.code == code
+    assert [json.loads(m.data)["type"] for m in newest.values()] == [
+        "currency.updated",
+        "currency.created",
+        "currency.deleted",
+    ]
+
+
+def test_a_new_or_emptied_replica_catches_up_from_the_stream(nats_server):
+    some_changes()
+
+    def replica_matches_the_owner() -> bool:
+        return list(ReplicaCurrencyDirectory().list_all()) == list(
+            LocalCurrencyDirectory().list_all()
+        )
+
+    async def scenario():
+        connection = await connect(nats_server.url, name="test")
+        js = connection.jetstream()
+        stop = asyncio.Event()
+        publishing = asyncio.create_task(relay(js, CurrencyOutbox, stop))
+        await until(everything_sent)
+
+        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        await until(replica_matches_the_owner)
+        stop.set()
+        await asyncio.gather(publishing, reading)
+
+        # Emptied, then started again with the same durable consumer: all of it comes back.
+        await sync_to_async(ReplicaRecord.objects.all().delete)()
+        stop.clear()
+        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        await until(replica_matches_the_owner)
+        await until(lambda: ReplicaRecord.objects.filter(state__isnull=True).count() == 1)  # XTS
+        stop.set()
+        await reading
+        await connection.close()
+
+    run(scenario())
+    assert [c.code for c in ReplicaCurrencyDirectory().list_all()] == ["EUR", "USD"]

@@ -1,0 +1,75 @@
+"""A replica applies events by version: repeated, late and reordered events all end in the
+newest state, and a deletion is not undone by an older event."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from currencies.adapters import ReplicaCurrencyDirectory
+from currencies.public import Currency, CurrencyEvent
+from project.kernel.models import ReplicaRecord
+from project.kernel.replica import apply_events, replica_is_empty
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def event(version: int, name: str | None, code: str = "EUR") -> CurrencyEvent:
+    change = "deleted" if name is None else "updated"
+    return CurrencyEvent(
+        id=f"event-{version}",
+        type=f"currency.{change}",
+        code=code,
+        version=version,
+        occurred_at=START + timedelta(seconds=version),
+        record=None if name is None else Currency(code=code, name=name),
+    )
+
+
+def replica() -> list[Currency]:
+    return list(ReplicaCurrencyDirectory().list_all())
+
+
+def test_events_in_order_end_in_the_newest_state():
+    assert apply_events("currencies", [event(1, "Euro"), event(2, "Euro (EU)")]) == 2
+    assert replica() == [Currency("EUR", "Euro (EU)")]
+
+
+def test_an_older_event_after_a_newer_one_changes_nothing():
+    apply_events("currencies", [event(5, "Newest")])
+    assert apply_events("currencies", [event(3, "Older"), event(4, "Old")]) == 0
+    assert replica() == [Currency("EUR", "Newest")]
+
+
+def test_a_repeated_event_changes_nothing():
+    apply_events("currencies", [event(1, "Euro")])
+    assert apply_events("currencies", [event(1, "Euro"), event(1, "Euro")]) == 0
+    assert ReplicaRecord.objects.count() == 1
+
+
+def test_a_deletion_is_kept_against_older_events_and_undone_only_by_newer_ones():
+    apply_events("currencies", [event(1, "Euro"), event(2, None)])
+    apply_events("currencies", [event(1, "Euro")])  # redelivered late
+    assert replica() == []
+    assert ReplicaCurrencyDirectory().get_many(["EUR"]) == {}
+    apply_events("currencies", [event(3, "Euro again")])  # created anew
+    assert replica() == [Currency("EUR", "Euro again")]
+
+
+def test_the_replica_answers_any_letter_case_and_says_how_old_it_is():
+    apply_events("currencies", [event(7, "Euro"), event(9, "Dollar", code="USD")])
+    directory = ReplicaCurrencyDirectory()
+    assert directory.get_many(["eur", "Usd", "x,y"]) == {
+        "EUR": Currency("EUR", "Euro"),
+        "USD": Currency("USD", "Dollar"),
+    }
+    assert directory.count() == 2
+    assert directory.as_of() == START + timedelta(seconds=9)
+
+
+def test_an_empty_replica_is_one_with_no_records_of_the_department():
+    assert replica_is_empty("currencies")
+    apply_events("currencies", [event(1, "Euro")])
+    assert not replica_is_empty("currencies")
+    assert replica_is_empty("languages")
