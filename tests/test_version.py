@@ -5,6 +5,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from django.test import Client
 
@@ -35,7 +36,8 @@ def test_the_makefile_builds_the_image_under_the_version():
     assert f"-t country-provider:{__version__} " in dry_run.stdout
 
 
-def test_the_manifests_deploy_the_image_of_the_version():
-    kustomization = yaml.safe_load((ROOT / "deploy/k8s/base/web/kustomization.yaml").read_text())
+@pytest.mark.parametrize("unit", ["base/web", "components/events"])
+def test_the_manifests_deploy_the_image_of_the_version(unit):
+    kustomization = yaml.safe_load((ROOT / f"deploy/k8s/{unit}/kustomization.yaml").read_text())
 
     assert [image["newTag"] for image in kustomization["images"]] == [__version__]

@@ -5,7 +5,8 @@ ConfigMaps and Secrets give it, the image's working directory mapped to the repo
 HTTP proxy stands in for the cluster network: the processes reach each other through it by the
 Service DNS names in their settings (so Host headers, and ALLOWED_HOSTS, are what they would be
 in the cluster), and the tests reach them through it by the Ingress host, routed by the rendered
-Ingress rules."""
+Ingress rules. A NATS StatefulSet, where the overlay has one, is a local nats-server, as the
+PostgreSQL one is the test run's database."""
 
 import http.client
 import os
@@ -21,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from project.bench.nats import LocalNats
 from project.bench.split import free_ports
 from tests.deploy.manifests import (
     REPO,
@@ -208,6 +210,11 @@ class LocalCluster:
         self.static_root = directory / "static"
         self.processes: dict[str, subprocess.Popen] = {}
         (directory / "logs").mkdir(parents=True, exist_ok=True)
+        self.nats = (
+            LocalNats(free_ports(["nats"])["nats"], directory / "nats")
+            if manifest.get("StatefulSet", "nats")
+            else None
+        )
 
     def deployments(self) -> list[Pod]:
         return [p for p in self.manifest.pods() if p.kind == "Deployment"]
@@ -250,6 +257,8 @@ class LocalCluster:
         else:
             env.pop("DATABASE_URL", None)
             env["DATA_DIR"] = str(self.directory / "data" / service)
+        if self.nats is not None:
+            env["NATS_URL"] = self.nats.url
         return env
 
     def _cwd(self, container: dict) -> Path:
@@ -293,6 +302,8 @@ class LocalCluster:
         assert not failed, "\n\n".join(f"{n}:\n{self.log_tail(n)}" for n in failed)
 
     def start_deployments(self, timeout: float = 60):
+        if self.nats is not None:
+            self.nats.start()
         ports = free_ports(pod.name for pod in self.deployments())
         for pod in self.deployments():
             (container,) = pod.containers
@@ -368,3 +379,5 @@ class LocalCluster:
                 process.wait()
         self.processes.clear()
         self.network.close()
+        if self.nats is not None:
+            self.nats.stop()

@@ -32,7 +32,15 @@ def served(pod) -> bool:
 
 
 def web_deployments(manifest):
-    return [p for p in manifest.pods() if p.kind == "Deployment"]
+    return [p for p in manifest.pods() if p.kind == "Deployment" and component(p) == "web"]
+
+
+def event_workers(manifest):
+    return [p for p in manifest.pods() if p.kind == "Deployment" and component(p) == "events"]
+
+
+def component(pod) -> str:
+    return pod.labels.get("app.kubernetes.io/component", "")
 
 
 def service_of(manifest, pod) -> str:
@@ -60,7 +68,7 @@ def test_every_serving_container_has_startup_readiness_and_liveness_probes(overl
 
 
 def test_web_probes_ask_readyz_and_healthz_on_the_http_port(overlay):
-    for pod in web_deployments(overlay):
+    for pod in web_deployments(overlay) + event_workers(overlay):
         (container,) = pod.containers
         paths = {p: container[p]["httpGet"]["path"] for p in ("startupProbe", "livenessProbe")}
         assert paths == {"startupProbe": "/healthz", "livenessProbe": "/healthz"}, pod.name
@@ -275,14 +283,12 @@ def test_allowed_hosts_has_the_ingress_host_and_the_names_services_call(overlay)
         assert hosts | called <= allowed, pod.name
 
 
-def test_every_deployment_autoscales_on_cpu_with_its_own_hpa(overlay):
+def test_every_web_deployment_autoscales_on_cpu_with_its_own_hpa(overlay):
     hpas = overlay.of_kind("HorizontalPodAutoscaler")
     targets = [
         (h["spec"]["scaleTargetRef"]["kind"], h["spec"]["scaleTargetRef"]["name"]) for h in hpas
     ]
-    assert sorted(targets) == sorted(
-        ("Deployment", d["metadata"]["name"]) for d in overlay.of_kind("Deployment")
-    )
+    assert sorted(targets) == sorted(("Deployment", pod.name) for pod in web_deployments(overlay))
     for hpa in hpas:
         assert hpa["apiVersion"] == "autoscaling/v2"
         assert hpa["spec"]["scaleTargetRef"]["apiVersion"] == "apps/v1"
@@ -307,7 +313,7 @@ def test_a_disruption_budget_guards_every_workload_with_more_than_one_pod(overla
 
 def test_every_web_deployment_has_a_migration_job_with_its_image_and_settings(overlay):
     jobs = overlay.of_kind("Job")
-    assert len(jobs) == len(overlay.of_kind("Deployment"))
+    assert len(jobs) == len(web_deployments(overlay))
     by_service = {}
     for pod in overlay.pods():
         if pod.kind == "Job":
@@ -327,6 +333,26 @@ def test_every_web_deployment_has_a_migration_job_with_its_image_and_settings(ov
 def test_the_monolith_serves_everything_from_one_deployment(overlays):
     manifest = overlays["monolith"]
     assert [service_of(manifest, p) for p in web_deployments(manifest)] == ["all"]
+    assert event_workers(manifest) == []  # one process: nothing to publish to
+
+
+def test_the_microservices_run_one_event_worker_per_service_with_its_settings(overlays):
+    manifest = overlays["microservices"]
+    webs = {service_of(manifest, p): p.containers[0] for p in web_deployments(manifest)}
+    workers = {service_of(manifest, p): p for p in event_workers(manifest)}
+    assert sorted(workers) == sorted(webs) == sorted(("portal", *DEPARTMENTS))
+    for service, pod in workers.items():
+        (container,) = pod.containers
+        assert container["command"] == ["python", "manage.py", "run_events", "--health"]
+        assert container["image"] == webs[service]["image"]
+        assert container["envFrom"] == webs[service]["envFrom"]
+        assert pod.workload["spec"]["replicas"] == 1  # one relay publishes in order
+        env = manifest.env(container)
+        assert (env["READ_MODEL"], env["NATS_URL"]) == ("replica", "nats://nats:4222")
+    (nats,) = [p for p in manifest.pods() if p.name == "nats"]
+    assert nats.kind == "StatefulSet"
+    assert nats.workload["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]
+    assert manifest.get("Service", "nats")["spec"]["ports"][0]["port"] == 4222
 
 
 def test_the_microservices_run_one_deployment_per_service(overlays):
@@ -408,8 +434,11 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     elsewhere = Peer.outside("other-app", "default", app="other")
     other_database = Peer.outside("other-database", "default", app="postgres")
     pods = [Peer.of(p) for p in overlay.pods()]
-    web = [p for p in pods if p.pod is not None and p.pod.kind == "Deployment"]
-    (database,) = [p for p in pods if p.pod is not None and p.pod.kind == "StatefulSet"]
+    web = [p for p in pods if p.pod is not None and p.pod in web_deployments(overlay)]
+    workers = [p for p in pods if p.pod is not None and p.pod in event_workers(overlay)]
+    (database,) = [p for p in pods if p.name == "postgres"]
+    brokers = [p for p in pods if p.name == "nats"]  # in the microservices overlay only
+    assert bool(brokers) == bool(workers)
     service = {p.name: service_of(overlay, p.pod) for p in web}
     all_urls = {variable: "http://x" for variable in SERVICE_URL_VARIABLES.values()}
 
@@ -420,8 +449,10 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
         assert allows(pod, dns, 53, "UDP") and allows(pod, dns, 53, "TCP"), pod.name
         assert not allows(pod, elsewhere, 443), pod.name
         assert not allows(elsewhere, pod, 8000), pod.name
-        assert allows(pod, database, 5432) == (pod is not database), pod.name
+        assert allows(pod, database, 5432) == (pod is not database and pod not in brokers), pod.name
         assert not allows(pod, other_database, 5432), pod.name
+        for broker in brokers:  # only the event workers reach NATS
+            assert allows(pod, broker, 4222) == (pod in workers), pod.name
     assert not allows(controller, database, 5432)
     for target in web:
         assert allows(controller, target, 8000), target.name
@@ -434,7 +465,7 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
 
 
 def test_the_app_and_postgres_agree_on_the_database_credentials(overlay):
-    (database,) = overlay.of_kind("StatefulSet")
+    database = overlay.get("StatefulSet", "postgres")
     credentials = overlay.env(database["spec"]["template"]["spec"]["containers"][0])
     service = overlay.get("Service", "postgres")
     for pod, container in overlay.app_containers():

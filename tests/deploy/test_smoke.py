@@ -1,7 +1,9 @@
-"""The rendered microservices overlay, run: its migration Jobs, then its four Deployments as
-local processes with their commands and env, reached the way the Ingress routes requests."""
+"""The rendered microservices overlay, run: its migration Jobs, then its Deployments (four
+services and their event workers) as local processes with their commands and env, NATS as a
+local nats-server, reached the way the Ingress routes requests."""
 
 import re
+import time
 
 import pytest
 import requests
@@ -67,9 +69,15 @@ def test_every_probe_of_every_deployment_passes(cluster):
 @pytest.fixture(scope="module")
 def linked_country(cluster, host, tokens):
     """Quenzaland created and linked through the Ingress: linking makes countries check both
-    codes with the other departments."""
+    codes with the other departments. The portal shows it once the events have reached the
+    replicas of countries and the portal."""
     with ingress_client(cluster) as http:
-        return create_and_link_quenzaland(http, lambda department: f"http://{host}", tokens)
+        code = create_and_link_quenzaland(http, lambda department: f"http://{host}", tokens)
+        deadline = time.monotonic() + 60
+        while "Quetzal Crown" not in http.get(f"http://{host}/", timeout=15).text:
+            assert time.monotonic() < deadline, "the events did not reach the portal"
+            time.sleep(0.2)
+    return code
 
 
 def test_a_country_linked_through_the_ingress_shows_on_the_portal(http, host, linked_country):
@@ -105,14 +113,34 @@ def test_the_compatibility_api_answers_through_the_ingress(http, host, linked_co
         assert expected in response.text, path
 
 
-def test_the_services_call_each_other_by_their_service_names(http, host, cluster, linked_country):
+def test_a_portal_page_calls_countries_only_the_names_come_from_replicas(
+    http, host, cluster, linked_country
+):
     cluster.network.hops.clear()
 
     http.get(f"http://{host}/", timeout=15)
 
     called = {(h, p.rstrip("/"), w) for h, p, w in cluster.network.hops}
-    assert (host, "", "portal") in called
-    assert ("countries:8000", "/api/linked-countries", "countries") in called
+    assert called == {
+        (host, "", "portal"),
+        ("countries:8000", "/api/linked-countries", "countries"),
+    }
+
+
+def test_a_link_write_asks_the_owners_by_their_service_names(
+    http, host, cluster, tokens, linked_country
+):
+    cluster.network.hops.clear()
+
+    relinked = http.patch(
+        f"http://{host}/api/countries/QZ/",
+        json={"currency_code": "KZQ", "language_code": "qz"},
+        headers={"Authorization": f"Token {tokens['countries']}"},
+        timeout=15,
+    )
+
+    assert relinked.status_code == 200, relinked.text
+    called = {(h, p.rstrip("/"), w) for h, p, w in cluster.network.hops}
     assert ("currencies:8000", "/api/currencies", "currencies") in called
     assert ("languages:8000", "/api/languages", "languages") in called
 
