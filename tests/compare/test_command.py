@@ -1,5 +1,6 @@
-"""`manage.py compare_topologies --quick`, end to end: both topologies as gunicorn processes on
-loopback, every scenario measured, results written, and no process left behind."""
+"""`manage.py compare_topologies --quick`, end to end: the three topologies as real processes on
+loopback, every scenario measured, the replication lag and the outage answers, results
+written, and no process left behind."""
 
 import json
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from project.bench.compare.run import MARKER_VARIABLE, SCENARIOS
+from project.bench.compare.run import MARKER_VARIABLE, SCENARIOS, SPLIT_TOPOLOGIES, TOPOLOGIES
 from project.bench.split import BASE_DIR
 
 pytestmark = pytest.mark.topology
@@ -59,7 +60,7 @@ def run_command(*args: str, timeout: float) -> subprocess.CompletedProcess:
 def test_quick_comparison_end_to_end(tmp_path):
     output = tmp_path / "compare"
 
-    done = run_command("--quick", "--output", str(output), timeout=150)
+    done = run_command("--quick", "--output", str(output), timeout=300)
 
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     result = json.loads((output / "latest.json").read_text())
@@ -68,14 +69,31 @@ def test_quick_comparison_end_to_end(tmp_path):
     [run] = result["runs"]
     assert run["countries"] == 250
     assert run["synthetic_countries"] == 1
-    for topology in ("monolith", "split"):
+    for topology in TOPOLOGIES:
         assert set(run["results"][topology]) == set(SCENARIOS)
         for scenario, measured in run["results"][topology].items():
             assert measured["requests"] > 0, (topology, scenario)
             assert measured["errors"] == 0, (topology, scenario, measured)
             assert measured["rps"] > 0
             assert 0 < measured["p50_ms"] <= measured["p95_ms"] <= measured["p99_ms"]
-    assert set(run["ratios"]) == set(SCENARIOS)
+    assert set(run["ratios"]) == set(SPLIT_TOPOLOGIES)
+    assert all(set(run["ratios"][name]) == set(SCENARIOS) for name in SPLIT_TOPOLOGIES)
+    lag = run["replication_lag"]
+    assert (lag["renames"], lag["seen"], lag["missed"]) == (20, 20, 0)
+    assert 0 < lag["p50_ms"] <= lag["p99_ms"] <= lag["max_ms"]
+    outage = run["currency_outage"]
+    assert outage["split"] == {
+        "home_status": 200,
+        "country_page_status": 200,
+        "currency_names_shown": False,
+        "says_unavailable": True,
+    }
+    assert outage["replica"] == {
+        "home_status": 200,
+        "country_page_status": 200,
+        "currency_names_shown": True,
+        "says_unavailable": False,
+    }
     for floor in ("floor", "stack_floor"):
         assert run[floor]["requests"] > 0 and run[floor]["errors"] == 0, run[floor]
     for way in ("in_process", "http"):
@@ -86,6 +104,7 @@ def test_quick_comparison_end_to_end(tmp_path):
     png = (output / "latest.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(list(output.glob("compare-*.json"))) == 1
-    assert "| portal |" in done.stdout
+    assert "| portal | split, replicas fed by events |" in done.stdout
+    assert "Replication lag, from a rename's commit" in done.stdout
     assert "| floor: minimal Django" in done.stdout
     assert "| stack floor: product middleware" in done.stdout

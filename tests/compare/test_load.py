@@ -108,12 +108,23 @@ def test_targets_compare_the_ratios_the_issue_sets():
         {
             "countries": 250,
             "floor": row(1000, 2),
-            "results": {"monolith": {"portal": row(600, 6)}, "split": {"portal": row(200, 15)}},
+            "results": {
+                "monolith": {"portal": row(600, 6)},
+                "split": {"portal": row(200, 15)},
+                "replica": {"portal": row(540, 7.2)},
+            },
+            "replication_lag": {"renames": 200, "missed": 0, "p99_ms": 120.0},
         },
         {
             "countries": 25_000,
             "floor": row(1000, 2),
-            "results": {"monolith": {"portal": row(500, 8)}, "split": {"portal": row(300, 12)}},
+            "results": {
+                "monolith": {"portal": row(500, 8)},
+                "split": {"portal": row(300, 12)},
+                "replica": {"portal": row(350, 11)},
+            },
+            # A rename never seen: no p99 can meet the target.
+            "replication_lag": {"renames": 200, "missed": 1, "p99_ms": 90.0},
         },
     ]
 
@@ -125,3 +136,9 @@ def test_targets_compare_the_ratios_the_issue_sets():
     assert checks["split portal p50 / monolith portal p50 (25,000 countries)"] == (1.5, True)
     assert checks["monolith portal p50 at 25,000 / at 250"] == (1.333, True)
     assert checks["split portal p50 at 25,000 / at 250"] == (0.8, True)
+    assert checks["replica portal req/s / monolith portal req/s (250 countries)"] == (0.9, True)
+    assert checks["replica portal p50 / monolith portal p50 (250 countries)"] == (1.2, True)
+    assert checks["replica portal req/s / monolith portal req/s (25,000 countries)"] == (0.7, False)
+    assert checks["replica portal p50 / monolith portal p50 (25,000 countries)"] == (1.375, False)
+    assert checks["replication lag p99, currencies to portal (250 countries)"] == (120.0, True)
+    assert checks["replication lag p99, currencies to portal (25,000 countries)"] == (None, False)

@@ -24,9 +24,9 @@ def port_call_samples(topology: LocalSplit, service: str, calls: int) -> list[fl
     return _last_json_line(output)["samples"]
 
 
-def department_token(topology: LocalSplit, service: str) -> str:
+def department_token(topology: LocalSplit, service: str, department: str = "countries") -> str:
     output = topology.manage(
-        service, "create_department_user", "compare-writer", "--department", "countries"
+        service, "create_department_user", f"compare-{department}", "--department", department
     )
     return output.strip().splitlines()[-1]
 

@@ -5,9 +5,12 @@ import logging
 import shutil
 from pathlib import Path
 
+from project.bench.compare.run import TOPOLOGIES, TOPOLOGY_NAMES
+
 TOPOLOGY_COLOURS = {
     "monolith": "#3b6ea8",
     "split": "#d9822b",
+    "replica": "#4c9a5b",
     "floor": "#8c8c8c",
     "stack_floor": "#c4c4c4",
 }
@@ -27,13 +30,43 @@ def _ratio_cell(value) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
+def _measured_cells(row: dict | None) -> list[str]:
+    if row is None:
+        return ["-"] * 5
+    return [
+        _cell(row["rps"]),
+        _cell(row["p50_ms"], 2),
+        _cell(row["p95_ms"], 2),
+        _cell(row["p99_ms"], 2),
+        str(row["errors"]),
+    ]
+
+
+def _target_cell(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}x" if unit == "x" else f"{value:,.0f} ms"
+
+
+def _outage_line(name: str, answer: dict | str) -> str:
+    if isinstance(answer, str):
+        return f"- {TOPOLOGY_NAMES[name]}: {answer}."
+    names = "with" if answer["currency_names_shown"] else "**without**"
+    notice = ", saying the currency department is unavailable" if answer["says_unavailable"] else ""
+    return (
+        f"- {TOPOLOGY_NAMES[name]}: home page {answer['home_status']}, a country's page "
+        f"{answer['country_page_status']}, {names} the currency names{notice}."
+    )
+
+
 def format_table(result: dict) -> str:
     options = result["options"]
     lines = [
         f"Measured {result['started']} on {result['machine']['cpus']} CPUs "
         f"({result['machine']['cpu']}), {result['machine']['memory']}; {result['database']}.",
-        f"Monolith: {options['workers']} gunicorn workers. Split: {options['split_workers']} "
-        f"worker(s) per service x 4. gevent workers (a greenlet per connection). "
+        f"Monolith: {options['workers']} gunicorn workers. Each split topology: "
+        f"{options['split_workers']} worker(s) per service x 4; with replicas, a NATS server and "
+        "an event worker per service too. gevent workers (a greenlet per connection). "
         f"Closed loop, {options['concurrency']} connections, {options['duration']:g} s per "
         f"scenario after {options['warmup']:g} s warm-up.",
     ]
@@ -43,37 +76,22 @@ def format_table(result: dict) -> str:
             f"**{run['countries']:,} countries** ({run['synthetic_countries']:,} synthetic; "
             f"portal page {run['portal_page_bytes']:,} bytes)",
             "",
-            "| Scenario | Monolith req/s | p50 ms | p95 ms | p99 ms | errors | Split req/s "
-            "| p50 ms | p95 ms | p99 ms | errors | Split/mono req/s | Split/mono p50 |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| Scenario | Topology | req/s | p50 ms | p95 ms | p99 ms | errors "
+            "| req/s / monolith | p50 / monolith |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for scenario in result["scenarios"]:
-            cells = [scenario]
-            for name in ("monolith", "split"):
-                row = run["results"][name].get(scenario)
-                if row is None:
-                    cells += ["-"] * 5
-                    continue
-                cells += [
-                    _cell(row["rps"]),
-                    _cell(row["p50_ms"], 2),
-                    _cell(row["p95_ms"], 2),
-                    _cell(row["p99_ms"], 2),
-                    str(row["errors"]),
-                ]
-            ratio = run["ratios"].get(scenario, {})
-            cells += [_ratio_cell(ratio.get("rps")), _ratio_cell(ratio.get("p50_ms"))]
-            lines.append("| " + " | ".join(cells) + " |")
+            for name in TOPOLOGY_NAMES:
+                ratio = run["ratios"].get(name, {}).get(scenario, {})
+                cells = [scenario, TOPOLOGY_NAMES[name]]
+                cells += _measured_cells(run["results"][name].get(scenario))
+                cells += [_ratio_cell(ratio.get("rps")), _ratio_cell(ratio.get("p50_ms"))]
+                lines.append("| " + " | ".join(cells) + " |")
         for key, label in FLOORS.items():
-            floor = run.get(key)
-            if floor:
-                lines.append(
-                    f"| {label} | {_cell(floor['rps'])} | "
-                    f"{_cell(floor['p50_ms'], 2)} | {_cell(floor['p95_ms'], 2)} | "
-                    f"{_cell(floor['p99_ms'], 2)} | {floor['errors']} "
-                    "| | | | | | | |"
-                )
-        for name in ("monolith", "split"):
+            if run.get(key):
+                cells = ["portal", label, *_measured_cells(run[key]), "", ""]
+                lines.append("| " + " | ".join(cells) + " |")
+        for name in TOPOLOGY_NAMES:
             for scenario, row in run["results"][name].items():
                 if row.get("first_error"):
                     lines.append(
@@ -81,19 +99,30 @@ def format_table(result: dict) -> str:
                         f"`{row['first_error'][:200]}`"
                     )
         call = run["port_call"]
+        lag = run["replication_lag"]
         lines += [
             "",
             f"One port call, `{call['call']}`: in-process p50 "
             f"{call['in_process']['p50_ms']:.3f} ms, over HTTP p50 {call['http']['p50_ms']:.3f} ms "
             f"({_ratio_cell(call['http_over_in_process'])}; {call['http']['calls']:,} calls each).",
+            "",
+            f"Replication lag, from a rename's commit in currencies to the portal showing it "
+            f"({lag['seen']:,} of {lag['renames']:,} renames seen within 10 s): p50 "
+            f"{_cell(lag.get('p50_ms'), 0)} ms, p95 {_cell(lag.get('p95_ms'), 0)} ms, p99 "
+            f"{_cell(lag.get('p99_ms'), 0)} ms, max {_cell(lag.get('max_ms'), 0)} ms.",
+            "",
+            "With the currency service down:",
+            *(_outage_line(name, answer) for name, answer in run["currency_outage"].items()),
         ]
     if result["targets"]:
         lines += ["", "| Target | Measured | Limit | Met |", "|---|--:|--:|:-:|"]
         for target in result["targets"]:
             comparison = "≥" if "req/s" in target["target"] else "≤"
+            unit = target.get("unit", "x")
             lines.append(
-                f"| {target['target']} | {_ratio_cell(target['value'])} "
-                f"| {comparison} {target['limit']:g}x | {'yes' if target['ok'] else '**no**'} |"
+                f"| {target['target']} | {_target_cell(target['value'], unit)} "
+                f"| {comparison} {_target_cell(target['limit'], unit)} "
+                f"| {'yes' if target['ok'] else '**no**'} |"
             )
     return "\n".join(lines)
 
@@ -110,17 +139,16 @@ def write_chart(result: dict, path: Path) -> None:
     figure, axes = plt.subplots(
         2, len(runs), figsize=(6.5 * len(runs), 8), squeeze=False, constrained_layout=True
     )
-    width = 0.2
+    width = 0.8 / (len(TOPOLOGIES) + len(FLOORS))
     for column, run in enumerate(runs):
-        series = {
-            name: [run["results"][name].get(s) for s in scenarios] for name in ("monolith", "split")
-        }
+        series = {name: [run["results"][name].get(s) for s in scenarios] for name in TOPOLOGIES}
         for key in FLOORS:
             series[key] = [run.get(key) if s == "portal" else None for s in scenarios]
         for row, (key, label) in enumerate((("rps", "requests/s"), ("p50_ms", "p50 latency, ms"))):
             ax = axes[row][column]
             for offset, (name, values) in enumerate(series.items()):
-                positions = [i + (offset - 1.5) * width for i in range(len(scenarios))]
+                middle = (len(series) - 1) / 2
+                positions = [i + (offset - middle) * width for i in range(len(scenarios))]
                 heights = [value[key] if value else 0 for value in values]
                 bars = ax.bar(positions, heights, width, label=name, color=TOPOLOGY_COLOURS[name])
                 for bar, value in zip(bars, values, strict=True):
@@ -140,7 +168,8 @@ def write_chart(result: dict, path: Path) -> None:
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     figure.suptitle(
-        f"Monolith vs split on loopback, {result['started']}\n{result['database']}; "
+        f"Monolith, split and split with replicas on loopback, {result['started']}\n"
+        f"{result['database']}; "
         f"{result['machine']['cpus']} CPUs; {result['options']['concurrency']} connections",
         fontsize=10,
     )

@@ -1,6 +1,7 @@
-"""Runs the comparison: for each data size, the monolith and the split topology on loopback,
-the same data, the same load generator, one scenario after the other, plus the framework floor
-and the cost of one port call in-process and over HTTP."""
+"""Runs the comparison: for each data size, the monolith, the split topology with synchronous
+calls and the split topology with replicas fed by events, on loopback, the same data, the same
+load generator, one scenario after the other; plus the framework floor, the cost of one port
+call in-process and over HTTP, the replication lag, and each portal during a currency outage."""
 
 import itertools
 import os
@@ -20,7 +21,7 @@ import django
 import gunicorn
 import requests
 
-from project.bench.compare import load, remote
+from project.bench.compare import load, remote, replication
 from project.bench.compare.servers import (
     FloorServer,
     LocalMonolith,
@@ -29,6 +30,7 @@ from project.bench.compare.servers import (
     postgres_version,
     stop_quietly,
 )
+from project.bench.nats import LocalNats
 from project.bench.split import START_ORDER, LocalSplit, free_ports
 
 # In this order: the write scenario adds countries, so it runs last.
@@ -40,7 +42,13 @@ SCENARIO_REQUESTS = {
     "detail": "GET /api/countries/<code>/",
     "write": "POST /api/countries/ (create and link)",
 }
-TOPOLOGIES = ("monolith", "split")
+TOPOLOGIES = ("monolith", "split", "replica")
+SPLIT_TOPOLOGIES = TOPOLOGIES[1:]
+TOPOLOGY_NAMES = {
+    "monolith": "monolith",
+    "split": "split, synchronous calls",
+    "replica": "split, replicas fed by events",
+}
 MARKER_VARIABLE = "COMPARE_RUN_ID"  # in every process started, to find leftovers
 
 
@@ -56,6 +64,7 @@ class Options:
     scenarios: tuple[str, ...] = SCENARIOS
     max_requests: int = 20_000  # per measurement (and per warm-up)
     port_calls: int = 1_000
+    lag_renames: int = 200  # renames timed for the replication lag
     database_url: str = ""  # a PostgreSQL server to make fresh databases on; else SQLite
     quick: bool = False
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -181,21 +190,55 @@ def _prepare_monolith(monolith: LocalMonolith, countries: int) -> Target:
     return target
 
 
-def _prepare_split(split: LocalSplit, countries: int) -> Target:
+def _prepare_split(name: str, split: LocalSplit, countries: int) -> Target:
     split.data_dir.mkdir(parents=True, exist_ok=True)
     for service in START_ORDER:
         split.manage(service, "migrate", "--verbosity=0")
+    if split.nats is not None:
+        split.nats.start()
+
+    def start(service: str) -> None:
+        split.start(service)
+        if split.has_events(service):
+            split.start_events(service)
+
     for service in ("currencies", "languages"):
         split.manage(service, "load_reference_data")
-        split.start(service)
+        start(service)
     # Countries last: their links are checked with the running services.
     split.manage("countries", "load_reference_data")
-    target = Target("split", split, split.url("portal"), split.url("countries"))
+    target = Target(name, split, split.url("portal"), split.url("countries"))
     target.seed = remote.seed(split, "countries", countries)
     target.token = remote.department_token(split, "countries")
-    split.start("countries")
-    split.start("portal")
+    start("countries")
+    start("portal")
     return target
+
+
+def _replication_results(
+    split: Target, replica: Target, options: Options, say: Callable[[str], None]
+) -> tuple[dict, dict]:
+    """The replication lag, and each topology's portal while the currency service is down."""
+    at = f"[{split.seed['countries']} countries]"
+    tokens = {
+        t.name: remote.department_token(t.topology, "currencies", department="currencies")
+        for t in (split, replica)
+    }
+    say(f"{at} replication lag over {options.lag_renames} renames...")
+    lag = replication.replication_lag(
+        replica.topology, replica.countries_url, tokens[replica.name], options.lag_renames
+    )
+    say(f"{at} replication lag: {lag}")
+    say(f"{at} each split portal with the currency service down...")
+    outage: dict[str, Any] = {
+        "monolith": "one process: a department cannot be down on its own",
+        **{
+            t.name: replication.portal_during_outage(t.topology, t.countries_url, tokens[t.name])
+            for t in (split, replica)
+        },
+    }
+    say(f"{at} currency outage: {outage}")
+    return lag, outage
 
 
 def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -> dict:
@@ -208,7 +251,15 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
                 urls[name] = databases.enter_context(
                     fresh_postgres_database(options.database_url, database)
                 )
-        ports = free_ports(["monolith", *START_ORDER, "floor", "stack_floor"])
+        ports = free_ports(
+            [
+                "monolith",
+                *(f"{name}-{service}" for name in SPLIT_TOPOLOGIES for service in START_ORDER),
+                "nats",
+                "floor",
+                "stack_floor",
+            ]
+        )
         monolith = LocalMonolith(
             ports={"all": ports["monolith"]},
             data_dir=scale_dir / "monolith",
@@ -216,24 +267,37 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
             workers=options.workers,
             extra_env=env,
         )
-        split = LocalSplit(
-            ports={service: ports[service] for service in START_ORDER},
-            data_dir=scale_dir / "split",
-            database_url=urls["split"],
-            workers=options.split_workers,
-            extra_env=env,
-        )
+        splits = {
+            name: LocalSplit(
+                ports={service: ports[f"{name}-{service}"] for service in START_ORDER},
+                data_dir=scale_dir / name,
+                database_url=urls[name],
+                workers=options.split_workers,
+                extra_env={**env, "READ_MODEL": "replica" if name == "replica" else "live"},
+                nats=LocalNats(ports["nats"], scale_dir / "nats") if name == "replica" else None,
+            )
+            for name in SPLIT_TOPOLOGIES
+        }
+        split, replicated = splits["split"], splits["replica"]
         floors: dict[str, FloorServer] = {}
         try:
-            say(f"[{countries} countries] preparing data and starting both topologies...")
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                pending = pool.submit(_prepare_monolith, monolith, countries)
-                split_target = _prepare_split(split, countries)
-                monolith_target = pending.result()
-            targets = [monolith_target, split_target]
+            say(f"[{countries} countries] preparing data and starting the three topologies...")
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                pending = [
+                    pool.submit(_prepare_monolith, monolith, countries),
+                    *(pool.submit(_prepare_split, n, s, countries) for n, s in splits.items()),
+                ]
+                targets = [future.result() for future in pending]
+            monolith_target, split_target, replica_target = targets
             counts = {t.name: t.seed["countries"] for t in targets}
             if len(set(counts.values())) != 1:
                 raise RuntimeError(f"the topologies hold different data: {counts}")
+            replication.wait_until_caught_up(
+                replicated,
+                replica_target.countries_url,
+                expected=replication.linked_counts(split_target.countries_url),
+                timeout=300,
+            )
             for target in targets:
                 target.write_codes = remote.three_letter_codes(target.seed["letter_codes"])
 
@@ -287,8 +351,9 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
                             stop_quietly(floor)
                         floor_results[name] = measured.as_dict()
                         say(f"[{countries} countries] portal {name:>11}: {_line(measured)}")
+            lag, outage = _replication_results(split_target, replica_target, options, say)
         finally:
-            stop_quietly(*floors.values(), split, monolith)
+            stop_quietly(*floors.values(), *splits.values(), monolith)
     return {
         "countries": counts["monolith"],
         "requested_countries": countries,
@@ -299,6 +364,8 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
         "stack_floor": floor_results.get("stack_floor"),
         "port_call": port_call,
         "ratios": ratios(results),
+        "replication_lag": lag,
+        "currency_outage": outage,
     }
 
 
@@ -307,15 +374,16 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 
 def ratios(results: dict) -> dict:
-    """Split over monolith, per scenario: throughput and latency percentiles."""
-    out = {}
-    for scenario, split in results["split"].items():
-        monolith = results["monolith"].get(scenario)
-        if monolith:
-            out[scenario] = {
-                key: _ratio(split[key], monolith[key])
-                for key in ("rps", "p50_ms", "p95_ms", "p99_ms")
-            }
+    """Each split topology over the monolith, per scenario: throughput and latency percentiles."""
+    out: dict[str, dict] = {}
+    for name in SPLIT_TOPOLOGIES:
+        for scenario, measured in results[name].items():
+            monolith = results["monolith"].get(scenario)
+            if monolith:
+                out.setdefault(name, {})[scenario] = {
+                    key: _ratio(measured[key], monolith[key])
+                    for key in ("rps", "p50_ms", "p95_ms", "p99_ms")
+                }
     return out
 
 
@@ -332,18 +400,23 @@ def _line_dict(result: dict) -> str:
     )
 
 
+# Portal req/s at least, and p50 at most, these times the monolith's.
+PORTAL_TARGETS = {"split": (0.5, 2.0), "replica": (0.8, 1.3)}
+LAG_P99_LIMIT_MS = 1000.0
+
+
 def targets(runs: list[dict]) -> list[dict]:
-    """The issue's performance targets, each with the measured ratio."""
+    """The issues' performance targets, each with what was measured: a ratio ("x"), or
+    milliseconds."""
     checks = []
 
-    def check(name: str, value: float | None, limit: float, at_least: bool) -> None:
+    def check(name: str, value: float | None, limit: float, at_least: bool, unit="x") -> None:
         ok = value is not None and (value >= limit if at_least else value <= limit)
-        checks.append({"target": name, "value": value, "limit": limit, "ok": ok})
+        checks.append({"target": name, "value": value, "limit": limit, "unit": unit, "ok": ok})
 
     for run in runs:
         at = f"{run['countries']:,} countries"
         monolith = run["results"]["monolith"].get("portal")
-        split = run["results"]["split"].get("portal")
         if monolith and run["floor"]:
             check(
                 f"monolith portal req/s / floor req/s ({at})",
@@ -351,19 +424,29 @@ def targets(runs: list[dict]) -> list[dict]:
                 0.5,
                 at_least=True,
             )
-        if monolith and split:
-            check(
-                f"split portal req/s / monolith portal req/s ({at})",
-                _ratio(split["rps"], monolith["rps"]),
-                0.5,
-                at_least=True,
-            )
-            check(
-                f"split portal p50 / monolith portal p50 ({at})",
-                _ratio(split["p50_ms"], monolith["p50_ms"]),
-                2.0,
-                at_least=False,
-            )
+        for name, (throughput, latency) in PORTAL_TARGETS.items():
+            portal = run["results"][name].get("portal")
+            if monolith and portal:
+                check(
+                    f"{name} portal req/s / monolith portal req/s ({at})",
+                    _ratio(portal["rps"], monolith["rps"]),
+                    throughput,
+                    at_least=True,
+                )
+                check(
+                    f"{name} portal p50 / monolith portal p50 ({at})",
+                    _ratio(portal["p50_ms"], monolith["p50_ms"]),
+                    latency,
+                    at_least=False,
+                )
+        lag = run["replication_lag"]
+        check(
+            f"replication lag p99, currencies to portal ({at})",
+            lag.get("p99_ms") if not lag["missed"] else None,
+            LAG_P99_LIMIT_MS,
+            at_least=False,
+            unit="ms",
+        )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
         for name in TOPOLOGIES:

@@ -16,6 +16,7 @@ QUICK = {
     "countries": (250,),
     "max_requests": 40,
     "port_calls": 1_000,
+    "lag_renames": 20,
 }
 
 
@@ -42,8 +43,10 @@ def _scenarios(text: str) -> tuple[str, ...]:
 class Command(BaseCommand):
     help = (
         "Measures the monolith (one gunicorn, SERVICE=all) against the split topology (four "
-        "gunicorns) on loopback, with the same data, total workers and load: requests/s and "
-        "p50/p95/p99 per scenario; two floors (a minimal Django app, and the product's own "
+        "gunicorns), with synchronous calls and with replicas fed by events (NATS and an event "
+        "worker per service), on loopback, with the same data, total workers and load: "
+        "requests/s and p50/p95/p99 per scenario; the replication lag; each portal with the "
+        "currency service down; two floors (a minimal Django app, and the product's own "
         "middleware, each answering the portal page's bytes); one port call in-process vs over "
         "HTTP. "
         "Uses fresh PostgreSQL databases when DATABASE_URL points at PostgreSQL (created and "
@@ -72,6 +75,9 @@ class Command(BaseCommand):
             "--max-requests", type=int, help="hard cap per measurement (default 20000)"
         )
         parser.add_argument("--port-calls", type=int, help="port calls each way (default 1000)")
+        parser.add_argument(
+            "--lag-renames", type=int, help="renames timed for the replication lag (default 200)"
+        )
         parser.add_argument(
             "--output",
             type=Path,
