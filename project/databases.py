@@ -18,6 +18,17 @@ def _default_schema(service: str) -> str:
     return "public" if service == "all" else f"{service}_site"
 
 
+def _pool(env: environ.Env) -> dict:
+    """A pool of connections per alias and worker process: a request borrows one and gives it
+    back when it ends. Under gevent every client connection is a greenlet, and a connection
+    kept per greenlet would pile up into PostgreSQL's connection limit."""
+    return {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", default=4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),  # then 503
+    }
+
+
 def owned_aliases(topology: Topology) -> tuple[str, ...]:
     return ("default", *topology.local_departments)
 
@@ -47,8 +58,9 @@ def build_databases(env: environ.Env, topology: Topology, data_dir: Path) -> dic
         if config["ENGINE"] == "django.db.backends.postgresql":
             schema = _default_schema(topology.service) if alias == "default" else alias
             config["SCHEMA"] = schema
-            config.setdefault("OPTIONS", {})["options"] = f"-c search_path={schema}"
-            config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-            config["CONN_HEALTH_CHECKS"] = True
+            config.setdefault("OPTIONS", {}).update(
+                options=f"-c search_path={schema}", pool=_pool(env)
+            )
+            config["CONN_HEALTH_CHECKS"] = True  # the pool checks a connection before lending it
         databases[alias] = config
     return databases
