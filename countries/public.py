@@ -72,11 +72,13 @@ class CountryDirectory(Directory[Country], Protocol):
         A page past the end has no results."""
 
 
-def get_country_directory() -> CountryDirectory:
-    """In-process where this process serves the country department, else HTTP to its service."""
+def get_country_directory(*, live: bool = False) -> CountryDirectory:
+    """In-process where this process serves the country department; else this service's
+    replica of it with READ_MODEL=replica, unless `live`; else HTTP to its service."""
     from countries import adapters  # noqa: PLC0415 - the adapters import this module's DTOs
 
-    # Typed as the port, so that mypy checks both adapters against it.
+    # Typed as the port, so that mypy checks every adapter against it.
     local: Callable[[], CountryDirectory] = adapters.LocalCountryDirectory
     remote: Callable[[str], CountryDirectory] = adapters.HttpCountryDirectory
-    return choose_adapter("countries", local=local, remote=remote)
+    replica: Callable[[], CountryDirectory] = adapters.ReplicaCountryDirectory
+    return choose_adapter("countries", local=local, remote=remote, replica=replica, live=live)

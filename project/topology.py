@@ -5,8 +5,8 @@ that department alone; `portal` serves the GUI. Everything that differs between 
 (installed apps, URLs, databases, port adapters) is derived from the `Topology` built here.
 
 `READ_MODEL` picks how a service reads the departments it does not serve: `live` asks their
-services over HTTP on every read; `replica` reads its own copy, fed by their events. Countries
-are always asked live; writes check their links live whatever the read model.
+services over HTTP on every read; `replica` reads its own copy, fed by their events. Writes
+check their links with the owner whatever the read model.
 """
 
 from collections.abc import Iterable, Mapping
@@ -31,8 +31,6 @@ SERVICE_URL_VARIABLES = {
 }
 
 READ_MODELS = ("live", "replica")
-# The departments another service may keep a replica of.
-REPLICABLE = ("currencies", "languages")
 
 # The departments each service calls over HTTP when it does not serve them itself.
 _CALLS = {
@@ -72,12 +70,16 @@ class Topology:
     def service_url(self, department: str) -> str:
         return self.service_urls[department]
 
+    def reads_over_http(self, department: str) -> bool:
+        """Whether reads of `department` ask its service: neither served here nor replicated."""
+        return not self.is_local(department) and department not in self.replicated_departments
+
     @property
     def replicated_departments(self) -> tuple[str, ...]:
         """The departments this service reads from its own replica, fed by their events."""
         if self.read_model != "replica":
             return ()
-        return tuple(d for d in REPLICABLE if d in self.service_urls)
+        return tuple(d for d in DEPARTMENTS if d in self.service_urls)
 
 
 def build_topology(service: str, environ: Mapping[str, str]) -> Topology:

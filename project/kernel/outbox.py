@@ -10,7 +10,7 @@ changes were committed.
 
 import json
 import uuid
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from django.db import migrations, models
 from django.utils import timezone
@@ -42,13 +42,20 @@ class OutboxEvent(models.Model):
         return f"{self.version} {self.type} {self.code}"
 
     @classmethod
-    def record(cls, change: Change, row: models.Model, *, using: str) -> "OutboxEvent":
-        """Write the event of `change` to `row`; inside the transaction of the change."""
+    def event_for(cls, change: Change, row: models.Model) -> Self:
+        """The event of `change` to `row`, not saved yet."""
         stream = cls.stream
         state = None if change == "deleted" else {f: getattr(row, f) for f in stream.state_fields}
-        return cls._default_manager.using(using).create(
+        return cls(
             type=f"{stream.record_type}.{change}", code=row.serializable_value("code"), state=state
         )
+
+    @classmethod
+    def record(cls, change: Change, row: models.Model, *, using: str) -> Self:
+        """Write the event of `change` to `row`; inside the transaction of the change."""
+        event = cls.event_for(change, row)
+        event.save(using=using, force_insert=True)
+        return event
 
     def message(self) -> bytes:
         """The event as published: see the schemas in docs/events/."""

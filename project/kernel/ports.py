@@ -81,10 +81,11 @@ def concurrently(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
     """Each department's answer, keyed by department, as if the calls ran one after another.
     (Answers differ in type from one department to the next: callers name what they expect.)
 
-    Calls to departments served elsewhere wait on the network: they run at the same time, on
-    pool threads, each in a copy of this context (the request ID goes along). Calls served in
-    this process run on this thread, which owns its database connections."""
-    remote = [department for department in calls if not settings.TOPOLOGY.is_local(department)]
+    Calls that ask other services wait on the network: they run at the same time, on pool
+    threads, each in a copy of this context (the request ID goes along). Calls served in this
+    process, or from its replicas, read its databases: they run on this thread, which owns its
+    database connections and gives them back when the request ends."""
+    remote = [department for department in calls if settings.TOPOLOGY.reads_over_http(department)]
     if len(remote) < 2:
         return {department: call() for department, call in calls.items()}
     pending = {

@@ -4,11 +4,14 @@ outbox, written in the change's own transaction, with the record's full state af
 import json
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, router, transaction
+from django.utils import timezone
 
 from countries.models import Country, CountryOutbox
 from countries.public import COUNTRY_EVENTS
@@ -21,6 +24,7 @@ from currencies.services import currency_create, currency_delete, currency_updat
 from languages.models import LanguageOutbox
 from languages.public import LANGUAGE_EVENTS
 from languages.services import language_create, language_delete, language_update
+from project.kernel import relay as relay_module
 from project.kernel.outbox import OutboxEvent, record_existing_operation
 from tests.events.schemas import assert_published_as_documented, event_schema
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
@@ -248,3 +252,19 @@ def test_concurrent_changes_of_one_country_end_with_an_event_of_its_final_state(
         "language_code": final.language_code,
     }
     assert CountryOutbox.objects.count() == 9
+
+
+def test_the_relay_prunes_sent_events_after_the_retention_period_only(settings):
+    settings.OUTBOX_RETENTION_HOURS = 24
+    for code in ("EUR", "USD", "CHF"):
+        currency_create(code=code, name=code)
+    old, recent, _unsent = CurrencyOutbox.objects.order_by("version")
+    CurrencyOutbox.objects.filter(pk=old.pk).update(
+        published_at=timezone.now() - timedelta(hours=25)
+    )
+    CurrencyOutbox.objects.filter(pk=recent.pk).update(
+        published_at=timezone.now() - timedelta(hours=23)
+    )
+
+    assert async_to_sync(relay_module._prune)(CurrencyOutbox) == 1
+    assert list(CurrencyOutbox.objects.values_list("code", flat=True)) == ["USD", "CHF"]

@@ -101,3 +101,17 @@ def test_in_process_calls_run_on_the_calling_thread():
     )
 
     assert threads == {"currencies": threading.get_ident(), "languages": threading.get_ident()}
+
+
+def test_replica_reads_run_on_the_calling_thread_too():
+    replicated = Topology(
+        service="portal",
+        service_urls=dict.fromkeys(("countries", "currencies", "languages"), "http://127.0.0.1:9"),
+        read_model="replica",
+    )
+    with override_settings(TOPOLOGY=replicated):
+        threads = concurrently(
+            {"currencies": threading.get_ident, "languages": threading.get_ident}
+        )
+
+    assert threads == {"currencies": threading.get_ident(), "languages": threading.get_ident()}

@@ -9,7 +9,9 @@ from typing import TypeVar
 import pytest
 from django.test import override_settings
 
-from countries.adapters import HttpCountryDirectory, LocalCountryDirectory
+from countries.adapters import HttpCountryDirectory, LocalCountryDirectory, ReplicaCountryDirectory
+from countries.models import Country as CountryRow
+from countries.models import CountryOutbox
 from countries.public import Country, LinkedCountryPage, get_country_directory
 from currencies.adapters import (
     HttpCurrencyDirectory,
@@ -38,9 +40,10 @@ T = TypeVar("T")
 
 
 def replicate_everything() -> None:
-    """Give this process replicas of currencies and languages, fed with events of their
-    owners' current rows, as a replica would have heard them."""
+    """Give this process replicas of every department, fed with events of their owners'
+    current rows, as a replica would have heard them."""
     for rows, outbox in (
+        (CountryRow.objects, CountryOutbox),
         (CurrencyRow.objects, CurrencyOutbox),
         (LanguageRow.objects, LanguageOutbox),
     ):
@@ -97,11 +100,10 @@ def any_adapter(request: pytest.FixtureRequest) -> AdapterBuilder:
     [
         (
             get_country_directory,
-            # Countries are always asked live: the portal's one call per page.
             {
                 "in-process": LocalCountryDirectory,
                 "http": HttpCountryDirectory,
-                "replica": HttpCountryDirectory,
+                "replica": ReplicaCountryDirectory,
             },
         ),
         (
@@ -206,8 +208,8 @@ class TestCountryDirectory:
         CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
         CountryFactory(code="CH", name="Switzerland")
 
-    def test_get_many_and_list_all(self, adapter, linked):
-        directory = adapter(get_country_directory)
+    def test_get_many_and_list_all(self, any_adapter, linked):
+        directory = any_adapter(get_country_directory)
 
         assert directory.get_many(["de"]) == {
             "DE": Country(code="DE", name="Germany", currency_code="EUR", language_code="de")
@@ -215,8 +217,8 @@ class TestCountryDirectory:
         assert [c.code for c in directory.list_all()] == ["AT", "CH", "DE"]
         assert directory.count() == 3
 
-    def test_linked_page(self, adapter, linked):
-        page = adapter(get_country_directory).linked_page(page=1, page_size=1, ordering="name")
+    def test_linked_page(self, any_adapter, linked):
+        page = any_adapter(get_country_directory).linked_page(page=1, page_size=1, ordering="name")
 
         assert isinstance(page, LinkedCountryPage)
         assert (page.count, page.num_pages, page.unavailable) == (2, 2, [])
@@ -226,13 +228,13 @@ class TestCountryDirectory:
         assert (austria.currency.code, austria.currency.name) == ("EUR", "Euro")
         assert (austria.language.code, austria.language.name) == ("de", "German")
 
-    def test_linked_page_search(self, adapter, linked):
-        page = adapter(get_country_directory).linked_page(search="germ")
+    def test_linked_page_search(self, any_adapter, linked):
+        page = any_adapter(get_country_directory).linked_page(search="germ")
 
         assert [c.code for c in page.results] == ["DE"]
 
-    def test_linked_page_past_the_end_is_empty(self, adapter, linked):
-        page = adapter(get_country_directory).linked_page(page=9, page_size=1)
+    def test_linked_page_past_the_end_is_empty(self, any_adapter, linked):
+        page = any_adapter(get_country_directory).linked_page(page=9, page_size=1)
 
         assert page.results == []
         assert page.total_countries == 3

@@ -2,6 +2,7 @@
 how long a change takes from its commit in currencies to the portal (the replication lag),
 and what each split topology's portal answers while the currency service is down."""
 
+import re
 import time
 import uuid
 from typing import Any
@@ -14,29 +15,25 @@ from project.bench.split import LocalSplit
 UNAVAILABLE_NOTICE = "unavailable right now"
 
 
-def linked_counts(countries_url: str) -> int:
+def _linked_count(countries_url: str) -> int:
     page = requests.get(f"{countries_url}/api/linked-countries/?page_size=1", timeout=30)
     page.raise_for_status()
     return page.json()["count"]
 
 
-def wait_until_caught_up(split: LocalSplit, countries_url: str, expected: int, timeout: float):
-    """Until the country service's replicas resolve every link the live topology resolves
-    (`expected` fully linked countries), and the portal's replicas hold every currency and
-    language the owners do."""
+def _portal_figures(portal_url: str) -> list[str]:
+    """The home page's counts: countries, fully linked, currencies, languages."""
+    return re.findall(r"<dd>(\d+)</dd>", requests.get(f"{portal_url}/", timeout=30).text)
+
+
+def wait_until_caught_up(replicated: LocalSplit, live: LocalSplit, timeout: float) -> None:
+    """Until the replicas of `replicated` hold what the owners of `live` (the same data, asked
+    live) hold: the country service resolves as many linked countries, and the portal's home
+    page shows the same counts."""
     deadline = time.monotonic() + timeout
-    portal = split.url("portal")
-
-    def portal_holds(department: str) -> bool:
-        owned = requests.get(f"{split.url(department)}/api/{department}/?page_size=1", timeout=30)
-        page = requests.get(f"{portal}/{department}/", timeout=30)
-        return page.text.count("<code>") >= owned.json()["count"]
-
-    while not (
-        linked_counts(countries_url) == expected
-        and portal_holds("currencies")
-        and portal_holds("languages")
-    ):
+    while _linked_count(replicated.url("countries")) != _linked_count(
+        live.url("countries")
+    ) or _portal_figures(replicated.url("portal")) != _portal_figures(live.url("portal")):
         if time.monotonic() > deadline:
             raise RuntimeError(f"the replicas did not catch up within {timeout} s")
         time.sleep(0.2)

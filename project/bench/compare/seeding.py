@@ -6,9 +6,9 @@ import re
 import string
 import time
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 
-from countries.models import Country
+from countries.models import Country, CountryOutbox
 from currencies.public import get_currency_directory
 
 # Synthetic countries get 3-character codes with at least one digit: never an ISO code, never
@@ -44,9 +44,13 @@ def seed_countries(target: int) -> dict:
             )
     if len(existing) + len(new) < target:
         raise ValueError(f"cannot make {target} countries: out of synthetic codes")
-    Country.objects.bulk_create(new, batch_size=2000)
+    alias = router.db_for_write(Country)
+    with transaction.atomic(using=alias):  # as the services would, each with its event
+        Country.objects.bulk_create(new, batch_size=2000)
+        events = [CountryOutbox.event_for("created", country) for country in new]
+        CountryOutbox.objects.bulk_create(events, batch_size=2000)
     # As a database in use would be: planner statistics current, the visibility map set.
-    connection = connections[router.db_for_write(Country)]
+    connection = connections[alias]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE " + connection.ops.quote_name(Country._meta.db_table))
