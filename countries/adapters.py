@@ -8,12 +8,12 @@ its models, which need the installed app) are imported when the in-process adapt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models.fields.json import KT
 
 from countries.public import COUNTRY_EVENTS, Country, Link, LinkedCountry, LinkedCountryPage
-from currencies.public import CURRENCY_EVENTS, Currency
-from languages.public import LANGUAGE_EVENTS, Language
+from currencies.public import Currency
+from languages.public import Language
 from project.kernel.http import HttpDirectory, fetch_json
 from project.kernel.paginator import ThriftyPaginator
 from project.kernel.ports import (
@@ -21,7 +21,6 @@ from project.kernel.ports import (
     LocalDirectory,
     database_errors_as_unavailable,
 )
-from project.kernel.queries import filter_code_and_name
 from project.kernel.replica import ReplicaDirectory
 
 if TYPE_CHECKING:
@@ -43,16 +42,6 @@ def linked_country_dto(row: Any, linked: "LinkedCountries") -> LinkedCountry:
     )
 
 
-def _page(records: Any, page: int, page_size: int, count: int | None) -> tuple[list, int]:
-    """One page of `records` (none past the end), and how many records there are."""
-    paginator = ThriftyPaginator(records, page_size, count=count)
-    try:
-        rows = list(paginator.page(page).object_list)
-    except (EmptyPage, PageNotAnInteger):
-        rows = []  # a page past the end
-    return rows, paginator.count
-
-
 class LocalCountryDirectory(LocalDirectory[Country]):
     def __init__(self) -> None:
         from countries import selectors  # noqa: PLC0415 - only where installed
@@ -65,60 +54,19 @@ class LocalCountryDirectory(LocalDirectory[Country]):
     ) -> LinkedCountryPage:
         with database_errors_as_unavailable("countries"):
             linked = self._linked_countries(search=search, ordering=ordering)
-            rows, count = _page(linked.countries, page, page_size, linked.count)
+            paginator = ThriftyPaginator(linked.countries, page_size, count=linked.count)
+            try:
+                rows = list(paginator.page(page).object_list)
+            except (EmptyPage, PageNotAnInteger):
+                rows = []  # a page past the end
             return LinkedCountryPage(
                 results=[linked_country_dto(row, linked) for row in rows],
-                count=count,
+                count=paginator.count,
                 page=page,
                 page_size=page_size,
                 unavailable=linked.unavailable,
                 total_countries=linked.total_countries,
                 total_fully_linked=linked.total_fully_linked,
-            )
-
-
-class ReplicaCountryDirectory(ReplicaDirectory[Country]):
-    """Countries as this service's replica holds them; a linked page names the links from its
-    replicas of currencies and languages, as the country department resolves them from its
-    own: a link the replica does not know is left out."""
-
-    def __init__(self) -> None:
-        super().__init__(COUNTRY_EVENTS)
-
-    def linked_page(
-        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
-    ) -> LinkedCountryPage:
-        currencies = ReplicaDirectory(CURRENCY_EVENTS)
-        languages = ReplicaDirectory(LANGUAGE_EVENTS)
-        with database_errors_as_unavailable("countries"):
-            countries = self.records()
-            linked = countries.alias(
-                currency=KT("state__currency_code"), language=KT("state__language_code")
-            ).filter(currency__in=currencies.codes(), language__in=languages.codes())
-            matching = filter_code_and_name(linked, search=search).order_by(ordering, "code")
-            total_fully_linked = linked.count()
-            records, count = _page(
-                matching, page, page_size, None if search else total_fully_linked
-            )
-            rows = [self._dto(**record.state) for record in records]
-            names_of_currencies = currencies.get_many(c.currency_code or "" for c in rows)
-            names_of_languages = languages.get_many(c.language_code or "" for c in rows)
-            return LinkedCountryPage(
-                results=[
-                    LinkedCountry(
-                        code=country.code,
-                        name=country.name,
-                        currency=_link(country.currency_code or "", names_of_currencies),
-                        language=_link(country.language_code or "", names_of_languages),
-                    )
-                    for country in rows
-                ],
-                count=count,
-                page=page,
-                page_size=page_size,
-                unavailable=[],
-                total_countries=countries.count(),
-                total_fully_linked=total_fully_linked,
             )
 
 
@@ -167,4 +115,21 @@ class HttpCountryDirectory(HttpDirectory[Country]):
             unavailable=body["unavailable"],
             total_countries=body["totals"]["countries"],
             total_fully_linked=body["totals"]["fully_linked"],
+        )
+
+
+class ReplicaCountryDirectory(ReplicaDirectory[Country]):
+    """Countries as this service's replica holds them. A page of linked countries is the
+    country department's own answer, over HTTP: it counts and pages through its indexes, and
+    names the links from its own replicas, in one call."""
+
+    def __init__(self) -> None:
+        super().__init__(COUNTRY_EVENTS)
+        self._owner = HttpCountryDirectory(settings.TOPOLOGY.service_url("countries"))
+
+    def linked_page(
+        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+    ) -> LinkedCountryPage:
+        return self._owner.linked_page(
+            search=search, page=page, page_size=page_size, ordering=ordering
         )

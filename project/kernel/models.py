@@ -9,7 +9,6 @@ class ReplicaRecord(models.Model):
     department = models.CharField(max_length=20)
     code = models.CharField(max_length=3)  # as the owner stores it
     key = models.CharField(max_length=3)  # the code in upper case: lookups in any letter case
-    name = models.CharField(max_length=100)  # every record has one; "" once deleted
     state = models.JSONField(null=True)  # the record's fields; None once deleted
     version = models.BigIntegerField()  # of the newest event applied
     changed_at = models.DateTimeField()  # when the owner made that change
@@ -20,7 +19,6 @@ class ReplicaRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "code"], name="replica_department_code_idx"),
-            models.Index(fields=["department", "name"], name="replica_department_name_idx"),
             models.Index(fields=["department", "changed_at"], name="replica_changed_idx"),
         ]
 

@@ -25,11 +25,10 @@ ALIAS = "default"
 
 
 def _apply(department: str, event: Event) -> bool:
-    state = None if event.record is None else dataclasses.asdict(event.record)
+    record = event.record
     values = {
         "code": event.code,
-        "name": "" if state is None else state["name"],
-        "state": state,
+        "state": None if record is None else dataclasses.asdict(record),
         "version": event.version,
         "changed_at": event.occurred_at,
     }
@@ -65,18 +64,12 @@ class ReplicaDirectory(Generic[DTO]):
         self._department = stream.department
         self._dto = stream.dto
 
-    def records(self) -> QuerySet[ReplicaRecord]:
-        """The department's records in the replica, deleted ones left out."""
+    def _records(self) -> QuerySet[ReplicaRecord]:
         return ReplicaRecord.objects.using(ALIAS).filter(
             department=self._department, state__isnull=False
         )
 
-    def codes(self) -> QuerySet:
-        """The codes of `records()`, as a subquery."""
-        return self.records().values("code")
-
-    def read(self, records: QuerySet[ReplicaRecord]) -> list[DTO]:
-        """`records` as DTOs, in code order."""
+    def _read(self, records: QuerySet[ReplicaRecord]) -> list[DTO]:
         staleness.note(self.as_of())
         states = records.order_by("code").values_list("state", flat=True)
         return [self._dto(**state) for state in states if state is not None]
@@ -86,16 +79,16 @@ class ReplicaDirectory(Generic[DTO]):
         if not keys:
             return {}
         with database_errors_as_unavailable(self._department):
-            return {dto.code: dto for dto in self.read(self.records().filter(key__in=keys))}
+            return {dto.code: dto for dto in self._read(self._records().filter(key__in=keys))}
 
     def list_all(self) -> Sequence[DTO]:
         with database_errors_as_unavailable(self._department):
-            return self.read(self.records())
+            return self._read(self._records())
 
     def count(self) -> int:
         with database_errors_as_unavailable(self._department):
             staleness.note(self.as_of())
-            return self.records().count()
+            return self._records().count()
 
     def as_of(self) -> datetime | None:
         """When the owner made the newest change this replica has applied; None if none."""

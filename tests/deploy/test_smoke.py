@@ -113,14 +113,18 @@ def test_the_compatibility_api_answers_through_the_ingress(http, host, linked_co
         assert expected in response.text, path
 
 
-def test_a_portal_page_calls_no_other_service_it_reads_its_replicas(
+def test_a_portal_page_calls_countries_only_the_rest_comes_from_replicas(
     http, host, cluster, linked_country
 ):
     cluster.network.hops.clear()
 
     http.get(f"http://{host}/", timeout=15)
 
-    assert {(h, p, w) for h, p, w in cluster.network.hops} == {(host, "/", "portal")}
+    called = {(h, p.rstrip("/"), w) for h, p, w in cluster.network.hops}
+    assert called == {
+        (host, "", "portal"),
+        ("countries:8000", "/api/linked-countries", "countries"),
+    }
 
 
 def test_a_link_write_asks_the_owners_by_their_service_names(

@@ -70,9 +70,15 @@ class AdapterBuilder:
             return get_directory()
         if self.kind == "replica":
             replicate_everything()
+            # A page of linked countries is always the owner's answer; nothing else is asked.
+            live_server = self._request.getfixturevalue("live_server")
             replicated = Topology(
                 service="portal",
-                service_urls=dict.fromkeys(DEPARTMENTS, NOWHERE),
+                service_urls={
+                    "countries": live_server.url,
+                    "currencies": NOWHERE,
+                    "languages": NOWHERE,
+                },
                 read_model="replica",
             )
             with override_settings(TOPOLOGY=replicated):
