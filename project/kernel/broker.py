@@ -8,10 +8,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import nats
-from django.db import InterfaceError, OperationalError
+from asgiref.sync import sync_to_async
+from django.db import InterfaceError, OperationalError, close_old_connections
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
@@ -29,10 +30,23 @@ DUPLICATE_WINDOW_SECONDS = 600.0
 MAX_BACKOFF_SECONDS = 5.0
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # What a lost or refused broker connection raises, in nats-py; and a database that does not
 # answer, in Django: the worker waits for either to come back.
 RETRIED_ERRORS = (NatsError, asyncio.TimeoutError, OSError, OperationalError, InterfaceError)
+
+
+def database_work(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """`function` as a coroutine on the worker's one database thread, after the clean-up a
+    request gets first: a connection that broke or grew too old is closed, and the next query
+    opens a new one. Without it, one dropped connection would fail every retry."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        close_old_connections()
+        return function(*args, **kwargs)
+
+    return sync_to_async(run)
 
 
 async def connect(url: str, *, name: str) -> Client:

@@ -64,8 +64,11 @@ def validate_and_save(
 
 
 def delete_and_record(instance: models.Model, *, outbox: type[OutboxEvent]) -> None:
-    """Delete one row and write its `deleted` event to `outbox`, in one transaction."""
+    """Delete one row and write its `deleted` event to `outbox`, in one transaction. A row
+    that is gone already (deleted meanwhile, perhaps created anew under its code) tells
+    nothing: a `deleted` event would hide the new record from every replica."""
     alias = router.db_for_write(type(instance))
     with transaction.atomic(using=alias):
-        instance.delete(using=alias)
-        outbox.record("deleted", instance, using=alias)
+        deleted, _ = instance.delete(using=alias)
+        if deleted:
+            outbox.record("deleted", instance, using=alias)

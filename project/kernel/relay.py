@@ -10,13 +10,11 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 from nats.js import JetStreamContext
 
-from project.kernel.broker import ensure_stream, pause, with_backoff
+from project.kernel.broker import database_work, ensure_stream, pause, with_backoff
 from project.kernel.outbox import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -25,19 +23,18 @@ BATCH_SIZE = 100
 PRUNE_EVERY_SECONDS = 600.0
 
 
-@sync_to_async
+@database_work
 def _unpublished(outbox: type[OutboxEvent]) -> list[OutboxEvent]:
-    close_old_connections()  # a long-running process: as at the start of a request
     return list(outbox._default_manager.filter(published_at=None).order_by("version")[:BATCH_SIZE])
 
 
-@sync_to_async
+@database_work
 def _mark_published(outbox: type[OutboxEvent], events: list[OutboxEvent]) -> None:
     versions = [event.version for event in events]
     outbox._default_manager.filter(version__in=versions).update(published_at=timezone.now())
 
 
-@sync_to_async
+@database_work
 def _prune(outbox: type[OutboxEvent]) -> int:
     older = timezone.now() - timedelta(hours=settings.OUTBOX_RETENTION_HOURS)
     deleted, _ = outbox._default_manager.filter(published_at__lt=older).delete()
@@ -66,6 +63,11 @@ async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.E
     next_prune = 0.0
     loop = asyncio.get_running_loop()
     while not stop.is_set():
+        if loop.time() >= next_prune:  # also while there is always something to send
+            pruned = await with_backoff(lambda: _prune(outbox), what="Pruning", stop=stop)
+            if pruned:
+                logger.info("Pruned %d sent %s events", pruned, stream.record_type)
+            next_prune = loop.time() + PRUNE_EVERY_SECONDS
         events = await with_backoff(
             lambda: _unpublished(outbox), what=f"Reading the {stream.department} outbox", stop=stop
         )
@@ -83,10 +85,5 @@ async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.E
                 stop=stop,
             )
             logger.info("Published %d %s events", len(events), stream.record_type)
-            continue
-        if loop.time() >= next_prune:
-            pruned = await with_backoff(lambda: _prune(outbox), what="Pruning", stop=stop)
-            if pruned:
-                logger.info("Pruned %d sent %s events", pruned, stream.record_type)
-            next_prune = loop.time() + PRUNE_EVERY_SECONDS
-        await pause(settings.EVENTS_POLL_SECONDS, stop)
+        else:
+            await pause(settings.EVENTS_POLL_SECONDS, stop)

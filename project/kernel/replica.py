@@ -19,7 +19,7 @@ from project.kernel import staleness
 from project.kernel.events import Event, EventStream
 from project.kernel.fields import code_shaped
 from project.kernel.models import ReplicaRecord
-from project.kernel.ports import DTO, database_errors_as_unavailable
+from project.kernel.ports import DTO, DepartmentUnavailable, database_errors_as_unavailable
 
 ALIAS = "default"
 
@@ -69,8 +69,17 @@ class ReplicaDirectory(Generic[DTO]):
             department=self._department, state__isnull=False
         )
 
+    def _caught_up(self) -> None:
+        """Note how old the replica is; a replica that has heard nothing yet (a service just
+        started, a replica emptied to be rebuilt) is not an empty department but one that
+        cannot be read yet."""
+        as_of = self.as_of()
+        if as_of is None:
+            raise DepartmentUnavailable(self._department, "its replica here has no data yet")
+        staleness.note(as_of)
+
     def _read(self, records: QuerySet[ReplicaRecord]) -> list[DTO]:
-        staleness.note(self.as_of())
+        self._caught_up()
         states = records.order_by("code").values_list("state", flat=True)
         return [self._dto(**state) for state in states if state is not None]
 
@@ -87,7 +96,7 @@ class ReplicaDirectory(Generic[DTO]):
 
     def count(self) -> int:
         with database_errors_as_unavailable(self._department):
-            staleness.note(self.as_of())
+            self._caught_up()
             return self._records().count()
 
     def as_of(self) -> datetime | None:

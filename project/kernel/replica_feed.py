@@ -12,15 +12,19 @@ import contextlib
 import functools
 import logging
 
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
 from nats.errors import TimeoutError as FetchTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
-from project.kernel.broker import RETRIED_ERRORS, ensure_stream, pause, with_backoff
-from project.kernel.events import Event, EventStream
+from project.kernel.broker import (
+    RETRIED_ERRORS,
+    database_work,
+    ensure_stream,
+    pause,
+    with_backoff,
+)
+from project.kernel.events import EventStream
 from project.kernel.replica import apply_events, replica_is_empty
 
 logger = logging.getLogger(__name__)
@@ -30,16 +34,8 @@ BATCH_SIZE = 100
 ACK_WAIT_SECONDS = 10.0
 
 
-@sync_to_async
-def _is_empty(department: str) -> bool:
-    close_old_connections()
-    return replica_is_empty(department)
-
-
-@sync_to_async
-def _apply(department: str, events: list[Event]) -> int:
-    close_old_connections()
-    return apply_events(department, events)
+_is_empty = database_work(replica_is_empty)
+_apply = database_work(apply_events)
 
 
 async def _subscribe(js: JetStreamContext, stream: EventStream, durable: str):

@@ -268,3 +268,15 @@ def test_the_relay_prunes_sent_events_after_the_retention_period_only(settings):
 
     assert async_to_sync(relay_module._prune)(CurrencyOutbox) == 1
     assert list(CurrencyOutbox.objects.values_list("code", flat=True)) == ["USD", "CHF"]
+
+
+def test_deleting_a_row_that_is_gone_already_tells_nothing():
+    stale = currency_create(code="EUR", name="Euro")
+    Currency.objects.filter(pk=stale.pk).delete()  # deleted meanwhile...
+    currency_create(code="EUR", name="Euro again")  # ...and created anew
+    currency_delete(currency=stale)
+    assert [type_ for type_, _, _ in events(CurrencyOutbox)] == [
+        "currency.created",
+        "currency.created",
+    ]
+    assert Currency.objects.get(code="EUR").name == "Euro again"

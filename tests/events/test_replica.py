@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from currencies.adapters import ReplicaCurrencyDirectory
-from currencies.public import Currency, CurrencyEvent
+from currencies.public import Currency, CurrencyEvent, DepartmentUnavailable
 from project.kernel.models import ReplicaRecord
 from project.kernel.replica import apply_events, replica_is_empty
 
@@ -73,3 +73,12 @@ def test_an_empty_replica_is_one_with_no_records_of_the_department():
     apply_events("currencies", [event(1, "Euro")])
     assert not replica_is_empty("currencies")
     assert replica_is_empty("languages")
+
+
+def test_a_replica_that_has_heard_nothing_yet_is_unavailable_not_empty():
+    with pytest.raises(DepartmentUnavailable, match="no data yet"):
+        ReplicaCurrencyDirectory().list_all()
+    with pytest.raises(DepartmentUnavailable):
+        ReplicaCurrencyDirectory().count()
+    apply_events("currencies", [event(1, "Euro"), event(2, None)])
+    assert ReplicaCurrencyDirectory().count() == 0  # heard of, and deleted
