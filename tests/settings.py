@@ -20,3 +20,9 @@ STORAGES = {
 # In-process tests count rate limits in this process's memory, and need no database for it;
 # tests/topology/test_rate_limits.py checks the shared table with several gunicorn workers.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Race tests run twenty requests at once in this process, each holding its connection until
+# the others catch up: more than a worker's pool lends. Processes the tests start keep theirs.
+for _database in DATABASES.values():  # noqa: F405
+    if "pool" in _database.get("OPTIONS", {}):
+        _database["OPTIONS"]["pool"] = {**_database["OPTIONS"]["pool"], "max_size": 30}
