@@ -23,7 +23,9 @@ def _pool(env: environ.Env) -> dict:
     back when it ends. Under gevent every client connection is a greenlet, and a connection
     kept per greenlet would pile up into PostgreSQL's connection limit."""
     return {
-        "min_size": 1,
+        # None kept open while idle: an idle worker holds no connection for long.
+        "min_size": 0,
+        "max_idle": 30.0,
         "max_size": env.int("DATABASE_POOL_SIZE", default=4),
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),  # then 503
     }
