@@ -10,7 +10,6 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -285,12 +284,12 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
         floors: dict[str, FloorServer] = {}
         try:
             say(f"[{countries} countries] preparing data and starting the three topologies...")
-            with ThreadPoolExecutor(max_workers=3) as pool:
-                pending = [
-                    pool.submit(_prepare_monolith, monolith, countries),
-                    *(pool.submit(_prepare_split, n, s, countries) for n, s in splits.items()),
-                ]
-                targets = [future.result() for future in pending]
+            # One after the other: three topologies migrating and loading at once on two cores
+            # kept a service from answering its readiness check in time.
+            targets = [
+                _prepare_monolith(monolith, countries),
+                *(_prepare_split(name, topology, countries) for name, topology in splits.items()),
+            ]
             monolith_target, split_target, replica_target = targets
             counts = {t.name: t.seed["countries"] for t in targets}
             if len(set(counts.values())) != 1:
