@@ -152,6 +152,12 @@ class LocalSplit:
         )
         log.close()
 
+    def start_with_events(self, service: str) -> None:
+        """`service`, then its event worker where it has one."""
+        self.start(service)
+        if self.has_events(service):
+            self.start_events(service)
+
     def stop_events(self, service: str, *, kill: bool = False) -> None:
         stop_process(self.event_workers.pop(service, None), kill=kill)
 

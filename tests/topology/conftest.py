@@ -52,9 +52,7 @@ def running_split(data_dir, database_url: str, *, events: bool = False, **extra_
         if nats is not None:
             nats.start()
         for service in START_ORDER:
-            topology.start(service)
-            if topology.has_events(service):
-                topology.start_events(service)
+            topology.start_with_events(service)
         yield topology
     finally:
         topology.stop_all()

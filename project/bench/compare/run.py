@@ -199,21 +199,16 @@ def _prepare_split(name: str, split: LocalSplit, countries: int) -> Target:
     if split.nats is not None:
         split.nats.start()
 
-    def start(service: str) -> None:
-        split.start(service)
-        if split.has_events(service):
-            split.start_events(service)
-
     for service in ("currencies", "languages"):
         split.manage(service, "load_reference_data")
-        start(service)
+        split.start_with_events(service)
     # Countries last: their links are checked with the running services.
     split.manage("countries", "load_reference_data")
     target = Target(name, split, split.url("portal"), split.url("countries"))
     target.seed = remote.seed(split, "countries", countries)
     target.token = remote.department_token(split, "countries")
-    start("countries")
-    start("portal")
+    split.start_with_events("countries")
+    split.start_with_events("portal")
     return target
 
 

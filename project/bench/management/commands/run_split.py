@@ -63,12 +63,10 @@ class Command(BaseCommand):
                     # Countries load last: their links are checked with the running services.
                     report = split.manage(service, "load_reference_data").strip()
                     self.stdout.write(report)
-                split.start(service)
+                split.start_with_events(service)
                 self.stdout.write(
                     f"{service:>10}  {split.url(service)}/   log: {split.log_path(service)}"
                 )
-                if split.has_events(service):
-                    split.start_events(service)
             self.stdout.write(
                 self.style.SUCCESS(f"Portal: {split.url('portal')}/  (Ctrl-C stops all)")
             )
