@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresqlDatabase
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 
@@ -45,6 +46,26 @@ def url_patterns_of_the_real_topology():
 def _fresh_rate_limits():
     """Rate limits count in the cache; each test starts with none used."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_idle_connections_after_a_burst():
+    """A race test borrows up to 30 connections per alias from this process's pools
+    (tests/settings.py), and a pool closes only one idle connection per `max_idle`. Those left
+    open would count against PostgreSQL's 100 connections while later tests start servers of
+    their own, whose pools then time out."""
+    yield
+    grown = [
+        connection
+        for connection in connections.all(initialized_only=True)
+        if isinstance(connection, PostgresqlDatabase)
+        and connection.pool is not None
+        and connection.pool.get_stats()["pool_size"] > 4
+    ]
+    if grown:
+        connections.close_all()
+        for connection in grown:
+            connection.close_pool()
 
 
 @pytest.fixture
