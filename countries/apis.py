@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from countries.adapters import linked_country_dto
 from countries.models import Country
 from countries.public import Link, LinkedCountry
-from countries.selectors import country_get, country_list, linked_countries
+from countries.selectors import check_links_of, country_get, country_list, linked_countries
 from countries.services import country_create, country_update
 from project.kernel.records import RecordOperations
 from project.kernel.rest import (
@@ -31,13 +31,27 @@ class CountryOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     currency_code = serializers.CharField(allow_null=True)
     language_code = serializers.CharField(allow_null=True)
-    fully_linked = serializers.BooleanField()
+    fully_linked = serializers.BooleanField(
+        help_text="Both links set, and neither to a currency or language that no longer exists. "
+        "While currencies or languages cannot be asked, their links count as they are set."
+    )
 
 
-def _with_fully_linked(row: dict) -> dict:
-    """A country row as CountryOutputSerializer documents it."""
-    row["fully_linked"] = Country.links_complete(row["currency_code"], row["language_code"])
-    return row
+_COUNTRY_FIELDS = ("code", "name", "currency_code", "language_code")
+
+
+def _with_fully_linked(rows: list[dict]) -> list[dict]:
+    """Country rows as CountryOutputSerializer documents them: their links checked with the
+    currency and language departments, one batched call each."""
+    links = check_links_of((row["currency_code"], row["language_code"]) for row in rows)
+    for row in rows:
+        row["fully_linked"] = links.fully_linked(row["currency_code"], row["language_code"])
+    return rows
+
+
+def _country_json(country: Country) -> dict:
+    row = {field: getattr(country, field) for field in _COUNTRY_FIELDS}
+    return _with_fully_linked([row])[0]
 
 
 def _link_field():
@@ -62,6 +76,12 @@ class CountryListCreateApi(APIView):
 
     class FilterSerializer(ListFilterSerializer):
         fully_linked = QueryBooleanField(required=False, default=None)
+        currency_code = StrictCharField(
+            required=False, max_length=3, help_text="Only the countries linked to this currency."
+        )
+        language_code = StrictCharField(
+            required=False, max_length=3, help_text="Only the countries linked to this language."
+        )
 
     class CountryCreateInputSerializer(serializers.Serializer):
         code = code_input(Country)
@@ -78,7 +98,7 @@ class CountryListCreateApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         countries = country_list(**filters.validated_data)
-        rows = countries.values("code", "name", "currency_code", "language_code")
+        rows = countries.values(*_COUNTRY_FIELDS)
         return paginated_response(request, self, rows, _with_fully_linked)
 
     @extend_schema(
@@ -90,7 +110,7 @@ class CountryListCreateApi(APIView):
         serializer = self.CountryCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         country = country_create(**serializer.validated_data)
-        return Response(CountryOutputSerializer(country).data, status=status.HTTP_201_CREATED)
+        return Response(_country_json(country), status=status.HTTP_201_CREATED)
 
 
 class CountryDetailApi(APIView):
@@ -106,7 +126,7 @@ class CountryDetailApi(APIView):
 
     @extend_schema(operation_id="countries_retrieve", responses=CountryOutputSerializer)
     def get(self, request, code):
-        return Response(CountryOutputSerializer(self._get(code)).data)
+        return Response(_country_json(self._get(code)))
 
     @extend_schema(
         operation_id="countries_update",
@@ -118,7 +138,7 @@ class CountryDetailApi(APIView):
         serializer = self.CountryUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         country = country_update(country=country, **serializer.validated_data)
-        return Response(CountryOutputSerializer(country).data)
+        return Response(_country_json(country))
 
     def _get(self, code: str) -> Country:
         country = country_get(code=code)

@@ -40,13 +40,9 @@ class Country(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
-    @property
-    def fully_linked(self) -> bool:
-        return self.links_complete(self.currency_code, self.language_code)
-
     @staticmethod
     def links_complete(currency_code: str | None, language_code: str | None) -> bool:
-        """Both links set: the rule behind `fully_linked`, also for rows read as plain values."""
+        """Both links set: what `fully_linked` asks first, before the links are checked."""
         return bool(currency_code and language_code)
 
 

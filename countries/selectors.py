@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import connections, router
@@ -7,10 +7,86 @@ from django.db.models import Count, Q, QuerySet
 from countries.models import Country
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
+from project.kernel.fields import code_shaped
 from project.kernel.ports import ask_departments
 from project.kernel.queries import filter_code_and_name, get_by_code
 
-_FULLY_LINKED = Q(currency_code__isnull=False, language_code__isnull=False)
+_LINKS_SET = Q(currency_code__isnull=False, language_code__isnull=False)
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """What the currency and language departments know of some link codes: their records, or
+    None where the department could not be asked.
+
+    A link whose department no longer knows its code is broken (its record was deleted). A
+    department that could not be asked breaks nothing: its names are just missing."""
+
+    currencies: Mapping[str, Currency] | None
+    languages: Mapping[str, Language] | None
+    currency_codes: frozenset[str]
+    language_codes: frozenset[str]
+
+    @property
+    def unavailable(self) -> list[str]:
+        answers = {"currencies": self.currencies, "languages": self.languages}
+        return [department for department, found in answers.items() if found is None]
+
+    @property
+    def broken_currency_codes(self) -> frozenset[str]:
+        return _unknown(self.currency_codes, self.currencies)
+
+    @property
+    def broken_language_codes(self) -> frozenset[str]:
+        return _unknown(self.language_codes, self.languages)
+
+    def fully_linked(self, currency_code: str | None, language_code: str | None) -> bool:
+        """Both links set, and neither known to be broken (the codes were among those checked)."""
+        return (
+            Country.links_complete(currency_code, language_code)
+            and currency_code not in self.broken_currency_codes
+            and language_code not in self.broken_language_codes
+        )
+
+    def fully_linked_q(self) -> Q:
+        """`fully_linked` as a filter, for countries whose links were all among those checked."""
+        resolvable = _LINKS_SET
+        if broken := self.broken_currency_codes:
+            resolvable &= ~Q(currency_code__in=sorted(broken))
+        if broken := self.broken_language_codes:
+            resolvable &= ~Q(language_code__in=sorted(broken))
+        return resolvable
+
+
+def _unknown(codes: frozenset[str], found: Mapping[str, object] | None) -> frozenset[str]:
+    return frozenset() if found is None else codes - set(found)
+
+
+def check_links(currency_codes: Iterable[str], language_codes: Iterable[str]) -> LinkCheck:
+    """One batched port call per department (none for no codes), at the same time where both
+    are served elsewhere."""
+    currencies, languages = frozenset(currency_codes), frozenset(language_codes)
+    found = ask_departments(
+        {
+            "currencies": lambda: get_currency_directory().get_many(currencies),
+            "languages": lambda: get_language_directory().get_many(languages),
+        }
+    )
+    return LinkCheck(found["currencies"], found["languages"], currencies, languages)
+
+
+def check_all_links() -> LinkCheck:
+    """The check of every link a fully linked country has (each distinct code once)."""
+    return check_links(
+        _distinct_linked_codes("currency_code", "language_code"),
+        _distinct_linked_codes("language_code", "currency_code"),
+    )
+
+
+def check_links_of(links: Iterable[tuple[str | None, str | None]]) -> LinkCheck:
+    """The check of these (currency code, language code) links, the complete ones only."""
+    complete = [(currency, language) for currency, language in links if currency and language]
+    return check_links({currency for currency, _ in complete}, {lang for _, lang in complete})
 
 
 def country_list(
@@ -18,13 +94,21 @@ def country_list(
     search: str | None = None,
     codes: list[str] | None = None,
     fully_linked: bool | None = None,
+    currency_code: str | None = None,
+    language_code: str | None = None,
 ) -> QuerySet[Country]:
+    """Countries by search and codes; by whether they are fully linked (links checked with
+    their departments); by the currency or language they link to."""
     countries = filter_code_and_name(Country.objects.all(), search=search, codes=codes)
-    if fully_linked is True:
-        countries = countries.filter(_FULLY_LINKED)
-    elif fully_linked is False:
-        countries = countries.exclude(_FULLY_LINKED)
-    return countries
+    for link, code in (("currency_code", currency_code), ("language_code", language_code)):
+        if code is None:
+            continue
+        # CodeField looks the code up in the letter case it stores; no odd one is looked for.
+        countries = countries.filter(**{link: code}) if code_shaped([code]) else countries.none()
+    if fully_linked is None:
+        return countries
+    resolvable = check_all_links().fully_linked_q()
+    return countries.filter(resolvable) if fully_linked else countries.exclude(resolvable)
 
 
 def country_get(*, code: str) -> Country | None:
@@ -82,25 +166,8 @@ def linked_countries(
     countries: only the distinct linked codes are resolved. The database work is a skip through
     the index of each link column (a few hundred probes, however many countries there are), one
     pass to count, and the page itself."""
-    currency_codes = _distinct_linked_codes("currency_code", "language_code")
-    language_codes = _distinct_linked_codes("language_code", "currency_code")
-    names = ask_departments(
-        {
-            "currencies": lambda: get_currency_directory().get_many(currency_codes),
-            "languages": lambda: get_language_directory().get_many(language_codes),
-        }
-    )
-    unavailable = [department for department, found in names.items() if found is None]
-    currencies: Mapping[str, Currency] | None = names["currencies"]
-    languages: Mapping[str, Language] | None = names["languages"]
-
-    # Links the other department does not know (any more) are broken: left out. A department
-    # that could not be asked breaks nothing: its names are just missing.
-    resolvable = _FULLY_LINKED
-    if currencies is not None and (unknown := currency_codes - set(currencies)):
-        resolvable &= ~Q(currency_code__in=sorted(unknown))
-    if languages is not None and (unknown := language_codes - set(languages)):
-        resolvable &= ~Q(language_code__in=sorted(unknown))
+    links = check_all_links()
+    resolvable = links.fully_linked_q()
     totals = Country.objects.aggregate(
         countries=Count("pk"), fully_linked=Count("pk", filter=resolvable)
     )
@@ -109,9 +176,9 @@ def linked_countries(
         countries=filter_code_and_name(
             Country.objects.filter(resolvable), search=search, codes=codes
         ).order_by(ordering, "code"),
-        currencies=currencies or {},
-        languages=languages or {},
-        unavailable=unavailable,
+        currencies=links.currencies or {},
+        languages=links.languages or {},
+        unavailable=links.unavailable,
         total_countries=totals["countries"],
         total_fully_linked=totals["fully_linked"],
         count=totals["fully_linked"] if unfiltered else None,

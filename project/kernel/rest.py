@@ -55,14 +55,14 @@ def _whole_number(request, name: str) -> int | None:
 
 
 def paginated_response(
-    request, view, rows: QuerySet, to_json: Callable[[dict], dict] | None = None
+    request, view, rows: QuerySet, to_json: Callable[[list[dict]], list[dict]] | None = None
 ) -> Response:
     """One page of `rows`, a `.values()` queryset whose dicts are the items as they are (or
-    passed through `to_json`). Lists are the calls services make to each other most: plain
-    dicts cost a fraction of model instances rendered through a serializer."""
+    as `to_json` completes the page's dicts). Lists are the calls services make to each other
+    most: plain dicts cost a fraction of model instances rendered through a serializer."""
     paginator = StandardPagination()
     page = paginator.paginate_queryset(rows, request, view=view) or []  # None: no paging
-    return paginator.get_paginated_response(page if to_json is None else list(map(to_json, page)))
+    return paginator.get_paginated_response(page if to_json is None else to_json(list(page)))
 
 
 class JSONParser(parsers.JSONParser):

@@ -99,3 +99,17 @@ def test_a_slow_department_does_not_hold_up_its_callers(api, api_as):
     assert linked.status_code == 503
     assert "no answer in time" in linked.json()["detail"]
     assert Country.objects.get().currency_code == "EUR"
+
+
+def test_while_they_cannot_be_asked_set_links_count_as_fully_linked(api, currencies_down):
+    CountryFactory(code="DE", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", currency_code="EUR")
+
+    response = api.get("/api/countries/")
+
+    assert response.status_code == 200
+    assert {c["code"]: c["fully_linked"] for c in response.json()["results"]} == {
+        "AT": False,
+        "DE": True,
+    }
+    assert api.get("/api/countries/", {"fully_linked": "true"}).json()["count"] == 1

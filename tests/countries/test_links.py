@@ -4,6 +4,8 @@ import pytest
 
 from countries import selectors
 from countries.models import Country
+from currencies.services import currency_delete
+from languages.services import language_delete
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 from tests.queries import queries_per_alias
 
@@ -185,3 +187,47 @@ def test_linked_countries_ask_for_each_distinct_code_of_a_fully_linked_country_o
 
     assert api.get("/api/linked-countries/").json()["count"] == 31
     assert asked == {"currencies": ["CHF", "EUR"], "languages": ["de", "fr"]}
+
+
+@pytest.mark.parametrize("delete", ["currency", "language"])
+def test_a_deleted_link_target_leaves_its_countries_not_fully_linked(api, euro_and_german, delete):
+    euro, german = euro_and_german
+    CountryFactory(code="DE", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", currency_code="EUR", language_code="de")
+    if delete == "currency":
+        currency_delete(currency=euro)
+    else:
+        language_delete(language=german)
+
+    listed = api.get("/api/countries/").json()["results"]
+
+    assert {c["code"]: c["fully_linked"] for c in listed} == {"AT": False, "DE": False}
+    assert api.get("/api/countries/DE/").json()["fully_linked"] is False
+    assert api.get("/api/countries/", {"fully_linked": "true"}).json()["count"] == 0
+    assert api.get("/api/countries/", {"fully_linked": "false"}).json()["count"] == 2
+    assert api.get("/api/linked-countries/").json()["totals"] == {"countries": 2, "fully_linked": 0}
+
+
+def test_a_country_list_checks_its_links_with_one_call_per_department(api, euro_and_german):
+    CountryFactory.create_batch(40, currency_code="EUR", language_code="de")
+
+    with queries_per_alias() as asked:
+        api.get("/api/countries/", {"page_size": 30})
+
+    assert asked["currencies"] == 1
+    assert asked["languages"] == 1
+
+
+def test_countries_linked_to_a_currency_or_a_language(api, euro_and_german):
+    CountryFactory(code="DE", currency_code="EUR", language_code="de")
+    CountryFactory(code="FR", currency_code="EUR", language_code="fr")
+    CountryFactory(code="CH", currency_code="CHF", language_code="de")
+
+    def codes(**filters):
+        return [c["code"] for c in api.get("/api/countries/", filters).json()["results"]]
+
+    assert codes(currency_code="eur") == ["DE", "FR"]
+    assert codes(language_code="DE") == ["CH", "DE"]
+    assert codes(currency_code="EUR", language_code="de") == ["DE"]
+    assert codes(currency_code="E,R") == []
+    assert api.get("/api/countries/", {"currency_code": "EURO"}).status_code == 400
