@@ -14,6 +14,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from countries.public import COUNTRY_EVENTS, Country, Link, LinkedCountry, LinkedCountryPage
 from currencies.public import Currency
 from languages.public import Language
+from project.kernel.fields import code_shaped
 from project.kernel.http import HttpDirectory, fetch_json
 from project.kernel.paginator import ThriftyPaginator
 from project.kernel.ports import (
@@ -69,6 +70,12 @@ class LocalCountryDirectory(LocalDirectory[Country]):
                 total_fully_linked=linked.total_fully_linked,
             )
 
+    def linked_to(
+        self, *, currency_code: str | None = None, language_code: str | None = None
+    ) -> list[Country]:
+        with database_errors_as_unavailable("countries"):
+            return self._read(self._list(currency_code=currency_code, language_code=language_code))
+
 
 def _from_json(item: dict) -> Country:
     return Country(
@@ -117,11 +124,21 @@ class HttpCountryDirectory(HttpDirectory[Country]):
             total_fully_linked=body["totals"]["fully_linked"],
         )
 
+    def linked_to(
+        self, *, currency_code: str | None = None, language_code: str | None = None
+    ) -> list[Country]:
+        links = {"currency_code": currency_code, "language_code": language_code}
+        wanted = {link: code_shaped([code]) for link, code in links.items() if code is not None}
+        if not all(wanted.values()):
+            return []  # a code that cannot exist links nothing, and reaches no URL
+        return self._fetch({link: shaped[0] for link, shaped in wanted.items()})
+
 
 class ReplicaCountryDirectory(ReplicaDirectory[Country]):
-    """Countries as this service's replica holds them. A page of linked countries is the
-    country department's own answer, over HTTP: it counts and pages through its indexes, and
-    names the links from its own replicas, in one call."""
+    """Countries as this service's replica holds them. A page of linked countries, and the
+    countries linked to a record, are the country department's own answers, over HTTP: it
+    counts and pages through its indexes, and names the links from its own replicas, in one
+    call."""
 
     def __init__(self) -> None:
         super().__init__(COUNTRY_EVENTS)
@@ -133,3 +150,8 @@ class ReplicaCountryDirectory(ReplicaDirectory[Country]):
         return self._owner.linked_page(
             search=search, page=page, page_size=page_size, ordering=ordering
         )
+
+    def linked_to(
+        self, *, currency_code: str | None = None, language_code: str | None = None
+    ) -> list[Country]:
+        return self._owner.linked_to(currency_code=currency_code, language_code=language_code)

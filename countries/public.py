@@ -71,6 +71,12 @@ class CountryDirectory(Directory[Country], Protocol):
         """One page of fully linked countries with the names of their currency and language.
         A page past the end has no results."""
 
+    def linked_to(
+        self, *, currency_code: str | None = None, language_code: str | None = None
+    ) -> list[Country]:
+        """The countries whose link is this currency or this language (any letter case), by
+        code: what a delete of that record would leave dangling."""
+
 
 def get_country_directory(*, live: bool = False) -> CountryDirectory:
     """In-process where this process serves the country department; else this service's

@@ -32,8 +32,9 @@ SERVICE_URL_VARIABLES = {
 
 READ_MODELS = ("live", "replica")
 
-# The departments each service calls over HTTP when it does not serve them itself.
-_CALLS = {
+# The departments each service reads over HTTP (or from its replicas) when it does not serve
+# them itself.
+_READS = {
     "all": (),
     "countries": ("currencies", "languages"),
     "currencies": (),
@@ -41,11 +42,19 @@ _CALLS = {
     "portal": DEPARTMENTS,
 }
 
+# The departments each service asks before a delete, always over HTTP: which countries link to
+# the currency or language (the admin's delete confirmation names them).
+_ASKS_BEFORE_DELETE = {"currencies": ("countries",), "languages": ("countries",)}
+
+
+def _calls(service: str) -> tuple[str, ...]:
+    return (*_READS[service], *_ASKS_BEFORE_DELETE.get(service, ()))
+
 
 def in_call_order(services: Iterable[str]) -> list[str]:
-    """`services`, each after the ones it calls: the order to start them in, and to load reference
-    data in (countries check their links with currencies and languages)."""
-    return sorted(services, key=lambda service: len(_CALLS[service]))
+    """`services`, each after the ones it reads: the order to start them in, and to load
+    reference data in (countries check their links with currencies and languages)."""
+    return sorted(services, key=lambda service: len(_READS[service]))
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ class Topology:
         """The departments this service reads from its own replica, fed by their events."""
         if self.read_model != "replica":
             return ()
-        return tuple(d for d in DEPARTMENTS if d in self.service_urls)
+        return _READS[self.service]
 
 
 def build_topology(service: str, environ: Mapping[str, str]) -> Topology:
@@ -93,7 +102,7 @@ def build_topology(service: str, environ: Mapping[str, str]) -> Topology:
             f"READ_MODEL={read_model!r} is not one of: {', '.join(READ_MODELS)}."
         )
     urls = {}
-    for department in _CALLS[service]:
+    for department in _calls(service):
         variable = SERVICE_URL_VARIABLES[department]
         url = environ.get(variable, "").strip()
         if not url:

@@ -1,10 +1,14 @@
 """Each department's admin site shows and edits only that department's data."""
 
 import pytest
+from django.test import override_settings
 
 from countries.models import Country
 from currencies.models import Currency
+from languages.models import Language
+from project.topology import Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
+from tests.loopback import closed_port_url
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -173,3 +177,66 @@ def test_a_superuser_uses_the_superuser_site(client, django_user_model):
 
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/password_change/").status_code == 200
+
+
+@pytest.fixture
+def euro_area():
+    CurrencyFactory(code="EUR", name="Euro")
+    CurrencyFactory(code="USD", name="US Dollar")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    CountryFactory(code="US", name="United States", currency_code="USD")
+
+
+def dangling(subject: str, code: str, names: str) -> str:
+    return f"{subject} to {code}: {names}. Once {code} is deleted, their link to it dangles"
+
+
+@pytest.mark.parametrize(
+    ("department", "path", "model", "code"),
+    [
+        ("currencies", "currencies/currencies/currency", Currency, "EUR"),
+        ("languages", "languages/languages/language", Language, "de"),
+    ],
+)
+def test_a_delete_confirmation_names_the_countries_it_leaves_dangling(
+    login, euro_area, department, path, model, code
+):
+    record = model.objects.get(code=code)
+    client = login(department)
+
+    page = client.get(f"/admin/{path}/{record.pk}/delete/").content.decode()
+
+    assert dangling("2 countries link", code, "AT Austria, DE Germany") in page
+    assert "United States" not in page
+
+
+def test_a_bulk_delete_confirmation_names_the_countries_of_each_record(login, euro_area):
+    client = login("currencies")
+
+    page = client.post(
+        "/admin/currencies/currencies/currency/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(Currency.objects.values_list("pk", flat=True)),
+        },
+    ).content.decode()
+
+    assert "Are you sure" in page
+    assert dangling("2 countries link", "EUR", "AT Austria, DE Germany") in page
+    assert dangling("1 country links", "USD", "US United States") in page
+    assert Currency.objects.count() == 2
+
+
+def test_a_delete_confirmation_says_when_the_countries_could_not_be_asked(login, euro_area):
+    euro = Currency.objects.get(code="EUR")
+    client = login("currencies")
+    countries_down = Topology(service="currencies", service_urls={"countries": closed_port_url()})
+
+    with override_settings(TOPOLOGY=countries_down):
+        page = client.get(f"/admin/currencies/currencies/currency/{euro.pk}/delete/")
+
+    assert page.status_code == 200
+    assert "Which countries link to EUR could not be checked" in page.content.decode()
+    assert "Germany" not in page.content.decode()

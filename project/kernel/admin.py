@@ -1,6 +1,7 @@
 """Each department gets an admin site of its own, showing only its own models, and writing
 through the department's services as its API does. Django's own site is for superusers."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin, messages
@@ -97,3 +98,44 @@ class CodeRecordAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # A code identifies the record in URLs and in other departments' links.
         return ("code",) if obj else ()
+
+
+class LinkedRecordAdmin(CodeRecordAdmin):
+    """Admin for a record that another department links to by code. Deleting it leaves those
+    links dangling, so the delete confirmation (and the page after it) names the records that
+    link to it, as their department answers."""
+
+    linked_by = ("", "")  # what links here, singular and plural: ("country", "countries")
+    named_at_most = 20
+
+    def linked_to(self, code: str) -> Sequence[Any]:
+        """The records (with `code` and `name`) whose link is `code`."""
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        for record in objs:
+            try:
+                linked = self.linked_to(record.code)
+            except DepartmentUnavailable as error:
+                self.message_user(
+                    request,
+                    f"Which {self.linked_by[1]} link to {record.code} could not be checked: "
+                    f"{error}.",
+                    messages.WARNING,
+                )
+                continue
+            if linked:
+                self.message_user(request, self._dangling(record.code, linked), messages.WARNING)
+        return super().get_deleted_objects(objs, request)
+
+    def _dangling(self, code: str, linked: Sequence[Any]) -> str:
+        one, many = self.linked_by
+        subject = f"1 {one} links" if len(linked) == 1 else f"{len(linked)} {many} link"
+        named = ", ".join(f"{record.code} {record.name}" for record in linked[: self.named_at_most])
+        more = len(linked) - self.named_at_most
+        return (
+            f"{subject} to {code}: {named}"
+            + (f" and {more} more" if more > 0 else "")
+            + f". Once {code} is deleted, their link to it dangles and they are no longer fully"
+            " linked."
+        )

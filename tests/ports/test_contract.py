@@ -245,6 +245,18 @@ class TestCountryDirectory:
         assert page.results == []
         assert page.total_countries == 3
 
+    def test_linked_to_a_currency_or_a_language(self, any_adapter, linked):
+        directory = any_adapter(get_country_directory)
+
+        assert [c.code for c in directory.linked_to(currency_code="eur")] == ["AT", "DE"]
+        assert [c.code for c in directory.linked_to(language_code=" DE ")] == ["AT", "DE"]
+        assert directory.linked_to(currency_code="EUR", language_code="fr") == []
+        assert directory.linked_to(currency_code="USD") == []
+
+    @pytest.mark.parametrize("code", ["EUR,USD", "EU R", "E\x00R", "EURO", "€", ""])
+    def test_linked_to_a_code_that_cannot_exist_is_nothing(self, any_adapter, linked, code):
+        assert any_adapter(get_country_directory).linked_to(currency_code=code) == []
+
 
 def test_http_adapter_passes_the_request_id_on(live_server, caplog):
     remote = Topology(service="portal", service_urls=dict.fromkeys(DEPARTMENTS, live_server.url))

@@ -27,6 +27,9 @@ def start(**env) -> subprocess.CompletedProcess:
             {"SERVICE": "countries", "CURRENCY_SERVICE_URL": "http://127.0.0.1:1"},
             "LANGUAGE_SERVICE_URL must be set when SERVICE=countries",
         ),
+        # Before a delete, they ask which countries link to the record.
+        ({"SERVICE": "currencies"}, "COUNTRY_SERVICE_URL must be set when SERVICE=currencies"),
+        ({"SERVICE": "languages"}, "COUNTRY_SERVICE_URL must be set when SERVICE=languages"),
         ({"SERVICE": "planets"}, "SERVICE='planets' is not one of"),
         ({"SECRET_KEY": "", "DEBUG": "0"}, "SECRET_KEY"),
     ],
@@ -39,6 +42,10 @@ def test_missing_or_wrong_configuration_fails_with_one_line(env, message):
     assert message in result.stderr
 
 
-@pytest.mark.parametrize("service", ["all", "currencies", "languages"])
-def test_services_that_call_nobody_need_no_urls(service):
-    assert start(SERVICE=service).returncode == 0
+def test_the_monolith_calls_nobody_and_needs_no_urls():
+    assert start(SERVICE="all").returncode == 0
+
+
+@pytest.mark.parametrize("service", ["currencies", "languages"])
+def test_a_currency_or_language_service_needs_only_the_country_service(service):
+    assert start(SERVICE=service, COUNTRY_SERVICE_URL="http://127.0.0.1:1").returncode == 0

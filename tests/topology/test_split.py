@@ -104,6 +104,44 @@ def test_an_admin_session_keeps_its_cookies_to_its_own_service(http, split):
     assert cookies_set == {"currencies_sessionid", "currencies_csrftoken"}
 
 
+def test_a_currency_delete_names_its_countries_and_leaves_them_not_fully_linked(
+    http, split, tokens, linked_country
+):
+    """The currency service asks the country service over HTTP before the delete; afterwards
+    the country service finds the link dangling."""
+    currency = {"code": "QDX", "name": "Doomed crown"}
+    country = {"code": "QD", "name": "Doomedland", "currency_code": "QDX", "language_code": "qz"}
+    for department, payload in (("currencies", currency), ("countries", country)):
+        url = f"{split.url(department)}/api/{department}/"
+        assert api_write(http, url, tokens[department], payload).status_code == 201
+    split.manage(
+        "currencies", "create_department_user", "doom-editor", "--department", "currencies",
+        "--password", "a long enough password",
+    )  # fmt: skip
+    admin = f"{split.url('currencies')}/admin/currencies/"
+    login = {"username": "doom-editor", "password": "a long enough password"}
+    assert post_admin_form(http, f"{admin}login/", login).status_code == 302
+    listed = http.get(f"{admin}currencies/currency/", params={"q": "QDX"}, timeout=5).text
+    match = re.search(r"/currency/(\d+)/change/", listed)
+    assert match is not None, listed[:500]
+    delete_url = f"{admin}currencies/currency/{match[1]}/delete/"
+
+    confirmation = http.get(delete_url, timeout=10).text
+    deleted = post_admin_form(http, delete_url, {"post": "yes"})
+    detail = http.get(f"{split.url('countries')}/api/countries/QD/", timeout=10).json()
+
+    assert "1 country links to QDX: QD Doomedland." in confirmation
+    assert "Quenzaland" not in confirmation
+    assert deleted.status_code == 302
+    assert (detail["currency_code"], detail["fully_linked"]) == ("QDX", False)
+    # Unlinked, so that the other tests see only Quenzaland linked, also with currencies down.
+    unlink = api_write(
+        http, f"{split.url('countries')}/api/countries/QD/", tokens["countries"],
+        {"currency_code": None}, method="PATCH",
+    )  # fmt: skip
+    assert unlink.status_code == 200
+
+
 def test_one_request_id_across_the_three_logs(http, split, linked_country):
     http.get(f"{split.url('portal')}/", headers={"X-Request-ID": "trace-split-1"}, timeout=10)
     time.sleep(0.5)  # let each service flush its log line
