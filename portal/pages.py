@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from countries.public import Country, LinkedCountryPage, get_country_directory
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
+from project.kernel.fields import control_characters_replaced
 from project.kernel.ports import ask_departments
 
 HOME_PAGE_SIZE = 50
@@ -75,6 +76,12 @@ class HomePage:
     currency_count: int | None  # None while the currency department is unavailable
     language_count: int | None
     unavailable: Unavailable
+
+    @property
+    def shown_search(self) -> str:
+        """The search as the page shows it back: no record holds a control character, and none
+        reaches the page."""
+        return control_characters_replaced(self.search)
 
     @property
     def previous_page(self) -> int | None:

@@ -50,6 +50,11 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(char) == "Cc" for char in value)
 
 
+def control_characters_replaced(value: str) -> str:
+    """`value` fit to show: each control character as U+FFFD (the replacement character)."""
+    return "".join("\ufffd" if unicodedata.category(char) == "Cc" else char for char in value)
+
+
 def validate_no_control_characters(value: str) -> None:
     if has_control_characters(value):
         raise ValidationError("Control characters are not allowed.", code="control_characters")

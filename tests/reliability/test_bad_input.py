@@ -160,8 +160,10 @@ def test_a_chunked_body_is_refused_not_read_as_empty(
 
 
 def test_the_portal_answers_a_search_no_record_can_match_with_no_match(client, existing):
-    response = client.get("/?q=%00")
+    response = client.get("/?q=Aus%00%07")
 
     assert response.status_code == 200
-    assert "No linked country matches" in response.text
+    assert "No linked country matches “Aus\ufffd\ufffd”." in response.text
+    assert 'value="Aus\ufffd\ufffd"' in response.text
+    assert "\x00" not in response.text and "\x07" not in response.text
     assert "unavailable" not in response.text
