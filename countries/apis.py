@@ -222,9 +222,10 @@ class LinkedCountryListApi(APIView):
         try:
             page = paginator.paginate_queryset(linked.countries, request, view=self) or []
         except NotFound as error:
-            # A page past the end: still the counts, so a caller needs no second request.
-            count = linked.countries.count() if linked.count is None else linked.count
-            body = {"detail": error.detail, "count": count, **summary}
+            # A page past the end: still the counts, so a caller needs no second request (the
+            # paginator has counted them already, to find the page out of range).
+            assert paginator.pages is not None
+            body = {"detail": error.detail, "count": paginator.pages.count, **summary}
             return Response(body, status=status.HTTP_404_NOT_FOUND)
         response = paginator.get_paginated_response(
             [_linked_country_json(linked_country_dto(row, linked)) for row in page]

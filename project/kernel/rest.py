@@ -30,10 +30,12 @@ class StandardPagination(PageNumberPagination):
 
     def __init__(self, *, count: int | None = None):
         self.known_count = count  # the number of items, when the caller has counted them
+        self.pages: ThriftyPaginator | None = None  # kept: it knows the count past the end too
 
     # DRF calls this as the class it stands in for.
     def django_paginator_class(self, object_list, per_page):  # type: ignore[override]
-        return ThriftyPaginator(object_list, per_page, count=self.known_count)
+        self.pages = ThriftyPaginator(object_list, per_page, count=self.known_count)
+        return self.pages
 
     # DRF quietly falls back to defaults on a malformed value; a wrong value deserves an answer.
     def get_page_number(self, request, paginator):

@@ -1,6 +1,8 @@
 """Countries link to a currency and a language by code, checked with those departments."""
 
 import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from countries import selectors
 from countries.models import Country
@@ -231,3 +233,17 @@ def test_countries_linked_to_a_currency_or_a_language(api, euro_and_german):
     assert codes(currency_code="EUR", language_code="de") == ["DE"]
     assert codes(currency_code="E,R") == []
     assert api.get("/api/countries/", {"currency_code": "EURO"}).status_code == 400
+
+
+def test_a_searched_linked_page_past_the_end_counts_once(api, euro_and_german):
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    CountryFactory(code="LU", name="Luxembourg", currency_code="EUR", language_code="de")
+
+    with CaptureQueriesContext(connections["countries"]) as queries:
+        response = api.get("/api/linked-countries/", {"search": "a", "page": 9, "page_size": 1})
+
+    assert response.status_code == 404
+    assert response.json()["count"] == 2  # Germany, Austria
+    # The totals' aggregate, and one count of the search.
+    assert sum("COUNT(" in query["sql"] for query in queries.captured_queries) == 2
