@@ -228,6 +228,17 @@ def test_security_headers_on_every_kind_of_answer(client, path, extra):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
+@override_settings(WHITENOISE_USE_FINDERS=True)  # the test run collects no static files
+def test_security_headers_on_static_files(client):
+    response = client.get("/static/admin/css/base.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
 @pytest.mark.parametrize(("proxies", "believed"), [("0", False), ("1", True)])
 def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy(proxies, believed):
     result = subprocess.run(
