@@ -68,6 +68,8 @@ CONTENT_SECURITY_POLICY = {
 }
 # Request bodies beyond this are refused (413): records are a few hundred bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BYTES", default=64 * 1024)
+# Seconds a request's body may take to arrive, once its head has (see RequestBodyMiddleware).
+REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=10.0)
 
 INSTALLED_APPS = [
     "project",  # the composition root's management commands (migrate, load_reference_data, ...)
@@ -100,7 +102,7 @@ MIDDLEWARE = [
     "project.kernel.request_id.RequestIdMiddleware",
     "project.kernel.staleness.ReplicaAgeMiddleware",
     "project.kernel.deadlines.TimeoutBudgetMiddleware",
-    "project.kernel.errors.BodySizeLimitMiddleware",
+    "project.kernel.errors.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",

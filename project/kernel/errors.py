@@ -5,11 +5,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
+from gevent import Timeout, monkey
 
 _TITLES = {
     400: gettext_lazy("Bad request"),
     404: gettext_lazy("Not found"),
     411: gettext_lazy("Length required"),
+    408: gettext_lazy("Request timeout"),
     413: gettext_lazy("Too large"),
     429: gettext_lazy("Too many requests"),
     503: gettext_lazy("Temporarily unavailable"),
@@ -24,9 +26,11 @@ def error_response(request, status: int, message: str):
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
-class BodySizeLimitMiddleware:
+class RequestBodyMiddleware:
     """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it (DRF's
-    parsers read the stream directly, past Django's own check), and a chunked one."""
+    parsers read the stream directly, past Django's own check), and a chunked one. Read an
+    accepted body now, in full, within REQUEST_BODY_TIMEOUT seconds, or answer 408: a client
+    that sends its body a byte at a time holds its greenlet no longer than that."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,7 +48,32 @@ class BodySizeLimitMiddleware:
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             return error_response(request, 413, f"The request body is larger than {limit} bytes.")
+        if length and not _read_body_within(request, settings.REQUEST_BODY_TIMEOUT):
+            seconds = settings.REQUEST_BODY_TIMEOUT
+            return error_response(
+                request, 408, f"The request body did not arrive within {seconds:g} seconds."
+            )
         return self.get_response(request)
+
+
+def _read_body_within(request, seconds: float) -> bool:
+    """Read the body into `request.body`; False if it took longer than `seconds`. A deadline
+    can interrupt a read that waits on the client only where sockets are gevent's (gunicorn's
+    gevent workers); elsewhere (the development server) the read has none."""
+    if not monkey.is_module_patched("socket"):
+        request.body  # noqa: B018 - read for its side effect
+        return True
+    deadline = Timeout(seconds)
+    deadline.start()
+    try:
+        request.body  # noqa: B018
+    except Timeout as expired:
+        if expired is not deadline:
+            raise
+        return False
+    finally:
+        deadline.close()
+    return True
 
 
 class DatabaseUnavailableMiddleware:
