@@ -53,6 +53,9 @@ class EventStream(Generic[DTO]):
         return tuple(field.name for field in dataclasses.fields(self.dto))  # type: ignore[arg-type]
 
     def decode(self, data: bytes) -> Event[DTO]:
+        """The event in `data`; ValueError, KeyError or TypeError if it is not one. A tolerant
+        reader: state fields this version does not know (a newer producer's, during a rolling
+        update) are left out; a field the DTO needs and does not get is an error."""
         message = json.loads(data)
         state = message["state"]
         return Event(
@@ -61,5 +64,8 @@ class EventStream(Generic[DTO]):
             code=message["code"],
             version=message["version"],
             occurred_at=datetime.fromisoformat(message["occurred_at"]),
-            record=self.dto(**state) if state is not None else None,
+            record=self._record(state) if state is not None else None,
         )
+
+    def _record(self, state: dict) -> DTO:
+        return self.dto(**{name: state[name] for name in self.state_fields if name in state})

@@ -13,7 +13,7 @@ from currencies.models import Currency, CurrencyOutbox
 from currencies.public import CURRENCY_EVENTS, DepartmentUnavailable
 from currencies.services import currency_create, currency_delete, currency_update
 from project.kernel import relay as relay_module
-from project.kernel.broker import connect
+from project.kernel.broker import connect, ensure_stream
 from project.kernel.models import ReplicaRecord
 from project.kernel.relay import relay
 from project.kernel.replica_feed import feed_replica
@@ -122,3 +122,46 @@ def test_a_new_or_emptied_replica_catches_up_from_the_stream(nats_server):
 
     run(scenario())
     assert [c.code for c in ReplicaCurrencyDirectory().list_all()] == ["EUR", "USD"]
+
+
+def published(code: str, version: int, state: dict | None) -> bytes:
+    """A currency event as a producer of another version might publish it."""
+    change = "deleted" if state is None else "updated"
+    message = {
+        "id": f"00000000-0000-4000-8000-{version:012d}",
+        "type": f"currency.{change}",
+        "code": code,
+        "version": version,
+        "occurred_at": "2026-12-01T12:00:00+00:00",
+        "state": state,
+    }
+    return json.dumps(message).encode()
+
+
+def test_a_replica_reads_newer_producers_and_drops_only_what_it_cannot_read(nats_server, caplog):
+    newer = {"code": "EUR", "name": "Euro", "name_de": "Euro", "symbol": "€"}  # fields to come
+    incomplete = {"code": "USD"}  # no name: not an event this reader can apply
+    replicated = {"code": "CHF", "name": "Swiss franc"}
+
+    async def scenario():
+        connection = await connect(nats_server.url, name="test")
+        js = connection.jetstream()
+        await ensure_stream(js, CURRENCY_EVENTS)
+        messages = [("EUR", 1, newer), ("USD", 2, incomplete), ("CHF", 3, replicated)]
+        for code, version, state in messages:
+            await js.publish(CURRENCY_EVENTS.subject(code), published(code, version, state))
+        stop = asyncio.Event()
+        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        await until(lambda: ReplicaRecord.objects.filter(department="currencies").count() == 2)
+        stop.set()
+        await reading
+        pending = (await js.consumer_info(CURRENCY_EVENTS.name, "test")).num_ack_pending
+        await connection.close()
+        return pending
+
+    assert run(scenario()) == 0  # each message acknowledged or terminated: none comes again
+    assert [(c.code, c.name) for c in ReplicaCurrencyDirectory().list_all()] == [
+        ("CHF", "Swiss franc"),
+        ("EUR", "Euro"),
+    ]
+    assert "Dropped an unreadable CURRENCIES message" in caplog.text
