@@ -77,11 +77,22 @@ class CountryListCreateApi(APIView):
     class FilterSerializer(ListFilterSerializer):
         fully_linked = QueryBooleanField(required=False, default=None)
         currency_code = StrictCharField(
-            required=False, max_length=3, help_text="Only the countries linked to this currency."
+            required=False,
+            allow_blank=True,
+            max_length=3,
+            help_text="Only the countries linked to this currency (blank: any).",
         )
         language_code = StrictCharField(
-            required=False, max_length=3, help_text="Only the countries linked to this language."
+            required=False,
+            allow_blank=True,
+            max_length=3,
+            help_text="Only the countries linked to this language (blank: any).",
         )
+
+        def validate_currency_code(self, value: str) -> str | None:
+            return value or None  # blank: no filter, as for `search`
+
+        validate_language_code = validate_currency_code
 
     class CountryCreateInputSerializer(serializers.Serializer):
         code = code_input(Country)

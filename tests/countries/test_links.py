@@ -232,6 +232,7 @@ def test_countries_linked_to_a_currency_or_a_language(api, euro_and_german):
     assert codes(language_code="DE") == ["CH", "DE"]
     assert codes(currency_code="EUR", language_code="de") == ["DE"]
     assert codes(currency_code="E,R") == []
+    assert codes(currency_code="", language_code="de") == ["CH", "DE"]  # blank: any
     assert api.get("/api/countries/", {"currency_code": "EURO"}).status_code == 400
 
 
