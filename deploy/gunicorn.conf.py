@@ -4,10 +4,22 @@ Workers come from GUNICORN_WORKERS (never from the host's CPU count: a pod's CPU
 the node's). The worker heartbeat lives in memory so the root filesystem can be read-only."""
 
 import os
+import shutil
+import tempfile
 
 from gevent import monkey
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+_host = os.environ.get("HOST", "0.0.0.0")
+bind = [f"{_host}:{os.environ.get('PORT', '8000')}"]
+# /metrics on a port of its own, which the Service and the Ingress do not route (see
+# project/kernel/metrics.py).
+if os.environ.get("METRICS_PORT"):
+    bind.append(f"{_host}:{os.environ['METRICS_PORT']}")
+# Each worker writes its metrics to files here, before the app (and prometheus-client) is
+# loaded; a scrape adds up every worker's. Fresh for every server, removed when it stops.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+    prefix="country-provider-metrics-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
+)
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # gevent: every connection a greenlet. A client slow to send its request, or one keeping an
 # idle connection open, holds a greenlet, not a worker or a thread; a request's head must arrive
@@ -31,3 +43,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "project.wsgi:application"
 # The control socket needs a writable $HOME; the pods' root filesystem is read-only.
 control_socket_disable = True
+
+
+def child_exit(server, worker):
+    # A worker that is gone: its live gauges leave the scrape; its counters stay counted.
+    from prometheus_client import multiprocess  # noqa: PLC0415 - after the directory is set
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -43,7 +43,7 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_SSL_REDIRECT = HTTPS
 # Service-to-service calls and probes stay plain HTTP inside the cluster.
-SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
@@ -114,6 +114,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "project.kernel.errors.DatabaseUnavailableMiddleware",
 ]
+# Prometheus metrics at /metrics (project/kernel/metrics.py); off unless METRICS=true.
+METRICS = env.bool("METRICS", default=False)
+if METRICS:
+    # Scrapes answered before host validation, as the probes are; every other request counted
+    # and timed.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("project.kernel.health.HealthCheckMiddleware") + 1,
+        "project.kernel.metrics.MetricsMiddleware",
+    )
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"

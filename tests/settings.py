@@ -8,6 +8,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DEBUG", "false")
 # The test client speaks plain HTTP.
 os.environ.setdefault("HTTPS", "false")
+# Metrics on, as in the cluster: the tests count what they do.
+os.environ.setdefault("METRICS", "true")
 
 from project.settings import *  # noqa: F403
 

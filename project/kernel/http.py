@@ -8,6 +8,7 @@ and requests' per-call preparation cost more CPU than the rest of a small call."
 
 import functools
 import json
+import time
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
@@ -16,11 +17,11 @@ from typing import Any, Generic, Self
 import urllib3
 from django.conf import settings
 from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import HTTPError, ReadTimeoutError, TimeoutError
+from urllib3.exceptions import HTTPError, NewConnectionError, ReadTimeoutError, TimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from project.kernel import deadlines, staleness
+from project.kernel import deadlines, metrics, staleness
 from project.kernel.fields import code_shaped
 from project.kernel.ports import DTO, DepartmentUnavailable
 from project.kernel.request_id import HEADER as REQUEST_ID_HEADER
@@ -83,12 +84,25 @@ def _headers(read_timeout: float) -> dict[str, str]:
     return headers
 
 
-def _failure(error: HTTPError) -> str:
-    # After a retry, urllib3 reports the last failure as the reason of a MaxRetryError.
+class _CallFailed(DepartmentUnavailable):
+    """A call that got no usable answer, and its outcome as the metrics count it."""
+
+    def __init__(self, department: str, reason: str, outcome: str):
+        super().__init__(department, reason)
+        self.outcome = outcome
+
+
+def _failed(department: str, error: HTTPError) -> _CallFailed:
+    # After a retry, urllib3 reports the last failure as the reason of a MaxRetryError. A
+    # refused connection is a NewConnectionError, which urllib3 derives from its TimeoutError.
     reason = getattr(error, "reason", None)
-    if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
-        return "no answer in time"
-    return "cannot connect"
+    timed_out = (
+        isinstance(failure, TimeoutError) and not isinstance(failure, NewConnectionError)
+        for failure in (error, reason)
+    )
+    if any(timed_out):
+        return _CallFailed(department, "no answer in time", "timeout")
+    return _CallFailed(department, "cannot connect", "cannot_connect")
 
 
 def fetch_json(
@@ -100,10 +114,23 @@ def fetch_json(
 ) -> tuple[int, Any]:
     """GET a department's JSON: its status, one of `statuses`, and its body (None for an error
     status without a JSON body). Any other status, or no answer in time, raises
-    `DepartmentUnavailable`."""
+    `DepartmentUnavailable`. Counted and timed by outcome (see `metrics`)."""
+    started = time.perf_counter()
+    try:
+        answer = _fetch_json(department, url, params, statuses)
+    except _CallFailed as failure:
+        metrics.observe_department_call(department, failure.outcome, time.perf_counter() - started)
+        raise
+    metrics.observe_department_call(department, "ok", time.perf_counter() - started)
+    return answer
+
+
+def _fetch_json(
+    department: str, url: str, params: Mapping[str, str | int] | None, statuses: tuple[int, ...]
+) -> tuple[int, Any]:
     read_timeout = deadlines.read_timeout()
     if read_timeout <= 0:
-        raise DepartmentUnavailable(department, "no answer in time")
+        raise _CallFailed(department, "no answer in time", "timeout")
     try:
         target = urllib3.util.parse_url(url)
         response = _pools_for(target.scheme, target.host).request(
@@ -114,16 +141,18 @@ def fetch_json(
             timeout=urllib3.Timeout(connect=settings.SERVICE_CONNECT_TIMEOUT, read=read_timeout),
         )
     except HTTPError as error:
-        raise DepartmentUnavailable(department, _failure(error)) from None
+        raise _failed(department, error) from None
     if response.status not in statuses:
-        raise DepartmentUnavailable(department, f"it answered HTTP {response.status}")
+        raise _CallFailed(department, f"it answered HTTP {response.status}", "http_error")
     staleness.note_header(response.headers.get(staleness.HEADER))
     try:
         return response.status, json.loads(response.data)
     except ValueError:
         if response.status != 200:
             return response.status, None
-        raise DepartmentUnavailable(department, "it answered something other than JSON") from None
+        raise _CallFailed(
+            department, "it answered something other than JSON", "bad_answer"
+        ) from None
 
 
 def get_json(department: str, url: str, params: Mapping[str, str | int] | None = None) -> Any:
@@ -163,6 +192,11 @@ class HttpDirectory(Generic[DTO]):
         query: dict[str, str | int] | None = {**params, "page_size": self.page_size}
         while url:
             page = get_json(self._department, url, query) or {"results": [], "next": None}
-            items.extend(self._to_dto(item) for item in page["results"])
-            url, query = page["next"], None  # `next` carries the query string already
+            try:
+                items.extend(self._to_dto(item) for item in page["results"])
+                url, query = page["next"], None  # `next` carries the query string already
+            except (KeyError, TypeError):
+                raise DepartmentUnavailable(
+                    self._department, "it answered something other than a page of records"
+                ) from None
         return items

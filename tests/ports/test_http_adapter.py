@@ -20,8 +20,21 @@ def directory(base_url: str) -> HttpDirectory:
 
 
 def test_refused_connection_is_unavailable():
-    with pytest.raises(DepartmentUnavailable, match="currencies department is unavailable"):
+    with pytest.raises(DepartmentUnavailable, match="unavailable: cannot connect"):
         directory(closed_port_url()).list_all()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"not": "a page"}, [1, 2], {"results": [{"code": "EUR"}], "next": None}, {"results": None}],
+    ids=["no results", "a list", "a record without a name", "results null"],
+)
+def test_an_answer_that_is_not_a_page_of_records_is_unavailable(answer):
+    with (
+        scripted_server((200, answer, 0.0)) as server,
+        pytest.raises(DepartmentUnavailable, match="something other than a page of records"),
+    ):
+        directory(server.url).list_all()
 
 
 @override_settings(SERVICE_READ_TIMEOUT=0.3)
