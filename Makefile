@@ -7,7 +7,7 @@ PORT ?= 8000
 # The test run on PostgreSQL; Django creates and drops its own test database there.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/country_provider
 
-.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl image messages clean
+.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl prometheus image messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -57,15 +57,19 @@ lint: install
 architecture: install
 	$(PY) scripts/architecture_diagram.py
 
-test-sqlite: install browser kubectl
+test-sqlite: install browser kubectl prometheus
 	$(PY) -m pytest
 
-test-postgres: install browser kubectl
+test-postgres: install browser kubectl prometheus
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
 
 browser:
 	scripts/ensure-chromium
+
+# The metrics tests scrape the services with Debian's Prometheus.
+prometheus:
+	scripts/ensure-prometheus
 
 # The deploy tests render deploy/k8s with kubectl's built-in kustomize (v5).
 kubectl: install

@@ -19,3 +19,17 @@ def manage(
         timeout=timeout,
         check=False,
     )
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its children (a gunicorn master and its workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid ...": the name may hold spaces, so split after it.
+            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        if ppid == pid:
+            children.append(int(stat.parent.name))
+    return [pid, *children]

@@ -8,15 +8,13 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from project.bench.nats import LocalNats
-from project.bench.processes import stop_process
+from project.bench.processes import stop_process, wait_until_answering
 from project.topology import DEPARTMENTS, SERVICE_URL_VARIABLES, in_call_order
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -162,21 +160,13 @@ class LocalSplit:
         stop_process(self.event_workers.pop(service, None), kill=kill)
 
     def wait_ready(self, service: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            process = self.processes[service]
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"{service} exited with {process.returncode}; see {self.log_path(service)}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url(service)}/readyz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{service} was not ready within {timeout} s")
+        wait_until_answering(
+            self.processes[service],
+            service,
+            f"{self.url(service)}/readyz",
+            self.log_path(service),
+            timeout,
+        )
 
     def stop(self, service: str) -> None:
         stop_process(self.processes.pop(service, None))

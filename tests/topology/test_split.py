@@ -5,13 +5,13 @@ import os
 import re
 import signal
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from project.topology import DEPARTMENTS
 from tests.flows import api_write, create_and_link_quenzaland
+from tests.processes import process_tree
 from tests.topology.conftest import logged_paths
 
 pytestmark = pytest.mark.topology
@@ -225,20 +225,6 @@ class TestCurrenciesDown:
         assert body["results"][0]["currency"]["name"] == "Quetzal Crown"
         assert "unavailable right now" not in portal.text
         assert response.status_code == 201
-
-
-def process_tree(pid: int) -> list[int]:
-    """`pid` and its children (a gunicorn master and its workers)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # "pid (name) state ppid ...": the name may hold spaces, so split after it.
-            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue  # gone meanwhile
-        if ppid == pid:
-            children.append(int(stat.parent.name))
-    return [pid, *children]
 
 
 @pytest.fixture
