@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from nats.js import JetStreamContext
 
+from project.kernel import metrics
 from project.kernel.broker import database_work, ensure_stream, pause, with_backoff
 from project.kernel.outbox import OutboxEvent
 
@@ -83,6 +84,9 @@ async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.E
                 functools.partial(_mark_published, outbox, events),
                 what="Marking events sent",
                 stop=stop,
+            )
+            metrics.EVENTS_PUBLISHED.labels(settings.TOPOLOGY.service, stream.department).inc(
+                len(events)
             )
             logger.info("Published %d %s events", len(events), stream.record_type)
         else:

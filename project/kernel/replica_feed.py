@@ -12,11 +12,14 @@ import contextlib
 import functools
 import logging
 
+from django.conf import settings
+from django.utils import timezone
 from nats.errors import TimeoutError as FetchTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from project.kernel import metrics
 from project.kernel.broker import (
     RETRIED_ERRORS,
     database_work,
@@ -24,7 +27,7 @@ from project.kernel.broker import (
     pause,
     with_backoff,
 )
-from project.kernel.events import EventStream
+from project.kernel.events import Event, EventStream
 from project.kernel.replica import apply_events, replica_is_empty
 
 logger = logging.getLogger(__name__)
@@ -93,4 +96,14 @@ async def feed_replica(
         for message in readable:
             await message.ack()
         if events:
+            _count(department, events, applied)
             logger.info("Applied %d of %d %s events", applied, len(events), department)
+
+
+def _count(department: str, events: list[Event], applied: int) -> None:
+    service = settings.TOPOLOGY.service
+    metrics.REPLICA_EVENTS_APPLIED.labels(service, department).inc(applied)
+    now = timezone.now()
+    lag = metrics.REPLICA_LAG_SECONDS.labels(service, department)
+    for event in events:
+        lag.observe(max((now - event.occurred_at).total_seconds(), 0.0))

@@ -241,9 +241,11 @@ class LocalCluster:
             "HOME": str(home_dir),
         }
 
-    def env(self, container: dict, port: int | None = None) -> dict[str, str]:
+    def env(
+        self, container: dict, port: int | None = None, metrics_port: int | None = None
+    ) -> dict[str, str]:
         """The container's env as Kubernetes gives it, and what running here changes: the bind
-        address, the static files collected here, the database, the network."""
+        address and ports, the static files collected here, the database, the network."""
         env = {k: v for k, v in self.image.env.items() if k != "PATH"}
         env.update(self.manifest.env(container))
         service = env["SERVICE"]
@@ -252,6 +254,8 @@ class LocalCluster:
         env["HTTP_PROXY"] = env["http_proxy"] = self.network.url
         if port is not None:
             env.update(HOST="127.0.0.1", PORT=str(port))
+        if metrics_port is not None:
+            env["METRICS_PORT"] = str(metrics_port)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         else:
@@ -304,15 +308,18 @@ class LocalCluster:
     def start_deployments(self, timeout: float = 60):
         if self.nats is not None:
             self.nats.start()
-        ports = free_ports(pod.name for pod in self.deployments())
+        names = [pod.name for pod in self.deployments()]
+        ports = free_ports([*names, *(f"{name}-metrics" for name in names)])
         for pod in self.deployments():
             (container,) = pod.containers
             container_port = pod.container_port("http")
             assert container_port is not None, f"{pod.name} declares no http container port"
-            port = ports[pod.name]
+            port, metrics_port = ports[pod.name], ports[f"{pod.name}-metrics"]
             self.network.local_ports[pod.name, container_port] = port
+            if (declared := pod.container_port("metrics")) is not None:
+                self.network.local_ports[pod.name, declared] = metrics_port
             argv = self.image.argv(container)
-            env = self.env(container, port=port)
+            env = self.env(container, port=port, metrics_port=metrics_port)
             self.processes[pod.name] = self._run(pod.name, argv, env, self._cwd(container))
         for pod in self.deployments():
             self.wait_until(pod, "startupProbe", timeout)

@@ -53,6 +53,7 @@ SETTINGS_ENV = {
     "V1_ALLOW_ANONYMOUS_WRITES",
     "READ_MODEL",
     "NATS_URL",
+    "METRICS",
 }
 GUNICORN_ENV = {
     "HOST",
@@ -61,6 +62,7 @@ GUNICORN_ENV = {
     "GUNICORN_WORKER_CONNECTIONS",
     "GUNICORN_TIMEOUT",
     "GUNICORN_LOG_LEVEL",
+    "METRICS_PORT",  # bound by gunicorn, served by project/kernel/metrics.py
 }
 APP_ENV = SETTINGS_ENV | GUNICORN_ENV
 # What the postgres image reads.

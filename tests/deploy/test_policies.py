@@ -78,6 +78,22 @@ def test_web_probes_ask_readyz_and_healthz_on_the_http_port(overlay):
             assert port == "http" and pod.container_port(port) == 8000, pod.name
 
 
+def test_web_and_event_pods_serve_metrics_on_their_own_port_for_the_scraper(overlay):
+    for pod in web_deployments(overlay) + event_workers(overlay):
+        (container,) = pod.containers
+        port = int(overlay.env(container)["METRICS_PORT"])
+        annotations = pod.workload["spec"]["template"]["metadata"]["annotations"]
+        assert pod.container_port("metrics") == port == 9100, pod.name
+        assert annotations["prometheus.io/scrape"] == "true", pod.name
+        assert (annotations["prometheus.io/port"], annotations["prometheus.io/path"]) == (
+            str(port),
+            "/metrics",
+        ), pod.name
+    for service in overlay.of_kind("Service"):  # what the Ingress can route to
+        for port in service["spec"]["ports"]:
+            assert port["targetPort"] != "metrics" and port["port"] != 9100, service
+
+
 def test_every_container_has_resource_requests_and_limits(overlay):
     for pod in overlay.pods():
         for container in pod.containers:
@@ -432,6 +448,7 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     )
     dns = Peer.outside("kube-dns", "kube-system", **{"k8s-app": "kube-dns"})
     elsewhere = Peer.outside("other-app", "default", app="other")
+    scraper = Peer.outside("prometheus", "monitoring", **{"app.kubernetes.io/name": "prometheus"})
     other_database = Peer.outside("other-database", "default", app="postgres")
     pods = [Peer.of(p) for p in overlay.pods()]
     web = [p for p in pods if p.pod is not None and p.pod in web_deployments(overlay)]
@@ -453,6 +470,10 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
         assert not allows(pod, other_database, 5432), pod.name
         for broker in brokers:  # only the event workers reach NATS
             assert allows(pod, broker, 4222) == (pod in workers), pod.name
+        # Metrics: the scraper in "monitoring", on the metrics port only; no one else.
+        assert allows(scraper, pod, 9100) == (pod in web or pod in workers), pod.name
+        assert not allows(elsewhere, pod, 9100) and not allows(controller, pod, 9100), pod.name
+        assert not allows(scraper, pod, 8000), pod.name
     assert not allows(controller, database, 5432)
     for target in web:
         assert allows(controller, target, 8000), target.name

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import pytest
 from asgiref.sync import sync_to_async
+from prometheus_client import REGISTRY
 
 from currencies.adapters import LocalCurrencyDirectory, ReplicaCurrencyDirectory
 from currencies.models import Currency, CurrencyOutbox
@@ -89,6 +90,13 @@ def test_the_relay_publishes_each_event_once_with_its_id_even_when_it_sends_agai
 
 
 def test_a_new_or_emptied_replica_catches_up_from_the_stream(nats_server):
+    labels = {"service": "all", "department": "currencies"}
+    counted = (
+        "events_published_total",
+        "replica_events_applied_total",
+        "replica_lag_seconds_count",
+    )
+    before = {name: REGISTRY.get_sample_value(name, labels) or 0.0 for name in counted}
     some_changes()
 
     def replica_matches_the_owner() -> bool:
@@ -122,6 +130,16 @@ def test_a_new_or_emptied_replica_catches_up_from_the_stream(nats_server):
 
     run(scenario())
     assert [c.code for c in ReplicaCurrencyDirectory().list_all()] == ["EUR", "USD"]
+    # The worker's metrics: 5 events published; the stream's newest of each of the 3
+    # currencies applied twice over (the replica was emptied in between).
+    grew = {
+        name: (REGISTRY.get_sample_value(name, labels) or 0.0) - before[name] for name in counted
+    }
+    assert grew == {
+        "events_published_total": 5,
+        "replica_events_applied_total": 6,
+        "replica_lag_seconds_count": 6,
+    }
 
 
 def published(code: str, version: int, state: dict | None) -> bytes:

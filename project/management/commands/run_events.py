@@ -1,12 +1,15 @@
 import asyncio
+import functools
 import logging
 import os
 import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from project.departments import department, event_stream
+from project.kernel import metrics
 from project.kernel.broker import connect, with_backoff
 from project.kernel.relay import relay
 from project.kernel.replica_feed import feed_replica
@@ -52,7 +55,7 @@ class Command(BaseCommand):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        probes = await _probe_server() if health else None
+        probes = await _probe_servers() if health else []
         name = f"{settings.TOPOLOGY.service}-events"
         connection = await with_backoff(
             lambda: connect(settings.NATS_URL, name=name), what="Connecting to NATS", stop=stop
@@ -65,26 +68,48 @@ class Command(BaseCommand):
                 *(feed_replica(js, stream, durable=durable, stop=stop) for stream in streams),
             )
             await connection.close()
-        if probes is not None:
-            probes.close()
+        for server in probes:
+            server.close()
         logger.info("Event worker of %s stopped", settings.TOPOLOGY.service)
 
 
-async def _probe_server() -> asyncio.Server:
+async def _probe_servers() -> list[asyncio.Server]:
+    """The probes on HOST:PORT, as gunicorn binds; the metrics on METRICS_PORT if it is set
+    (as for the web processes), else beside the probes."""
     host, port = os.environ.get("HOST", "0.0.0.0"), int(os.environ.get("PORT", "8000"))
-    server = await asyncio.start_server(_answer_probe, host, port)
-    logger.info("Answering probes on %s:%d", host, port)
-    return server
+    metrics_port = os.environ.get("METRICS_PORT")
+    probes = {b"/healthz", b"/readyz"} | (set() if metrics_port else {METRICS_PATH})
+    servers = [await asyncio.start_server(functools.partial(_answer, probes), host, port)]
+    if metrics_port:
+        answer_metrics = functools.partial(_answer, {METRICS_PATH})
+        servers.append(await asyncio.start_server(answer_metrics, host, int(metrics_port)))
+    logger.info("Answering probes on %s:%d, metrics on %s", host, port, metrics_port or port)
+    return servers
 
 
-async def _answer_probe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """200 to GET /healthz and /readyz while the worker's event loop runs; 404 otherwise. The
-    worker waits out a broker that is down, so that is no reason to restart it."""
+METRICS_PATH = metrics.PATH.encode()
+
+
+async def _answer(
+    served: set[bytes], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """200 to GET /healthz and /readyz while the worker's event loop runs, the worker's
+    metrics at /metrics, each where it is `served`; 404 otherwise. The worker waits out a
+    broker that is down, so that is no reason to restart it."""
     try:
         request_line = await asyncio.wait_for(reader.readline(), timeout=2)
         path = request_line.split(b" ")[1] if request_line.count(b" ") >= 2 else b""
-        status = b"200 OK" if path in (b"/healthz", b"/readyz") else b"404 Not Found"
-        writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        status, content_type, body = b"404 Not Found", b"text/plain", b""
+        if path in served:
+            status = b"200 OK"
+        if path in served and path == METRICS_PATH:
+            content_type, body = CONTENT_TYPE_LATEST.encode(), generate_latest(REGISTRY)
+        head = b"HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n" % (
+            status,
+            content_type,
+            len(body),
+        )
+        writer.write(head + b"Connection: close\r\n\r\n" + body)
         await writer.drain()
     except (TimeoutError, ConnectionError):
         pass
