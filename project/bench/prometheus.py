@@ -42,6 +42,8 @@ class LocalPrometheus:
             "scrape_configs": [
                 {
                     "job_name": "country-provider",
+                    # The samples' own `service` label wins over the target's (which `up` has).
+                    "honor_labels": True,
                     "static_configs": [
                         {"targets": [target], "labels": {"service": service}}
                         for service, target in self.targets.items()

@@ -58,6 +58,8 @@ class LocalSplit:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: LocalNats | None = None  # the broker of the event workers, if they run
+    # Event workers that answer probes and /metrics (`run_events --health`), on these ports.
+    worker_ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     event_workers: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -140,10 +142,16 @@ class LocalSplit:
         return self.data_dir / f"{service}-events.log"
 
     def start_events(self, service: str) -> None:
+        command = [sys.executable, str(BASE_DIR / "manage.py"), "run_events"]
+        env = self.env(service)
+        if service in self.worker_ports:
+            command.append("--health")
+            env = {**env, "PORT": str(self.worker_ports[service])}
+            env.pop("METRICS_PORT", None)  # beside the probes
         log = self.event_log_path(service).open("ab")
         self.event_workers[service] = subprocess.Popen(
-            [sys.executable, str(BASE_DIR / "manage.py"), "run_events"],
-            env=self.env(service),
+            command,
+            env=env,
             cwd=BASE_DIR,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -34,9 +34,17 @@ FRONTEND_ORIGIN = "http://localhost:4200"
 
 
 @contextmanager
-def running_split(data_dir, database_url: str, *, events: bool = False, **extra_env: str):
+def running_split(
+    data_dir,
+    database_url: str,
+    *,
+    events: bool = False,
+    worker_ports: dict[str, int] | None = None,
+    **extra_env: str,
+):
     """The four services as real gunicorn processes on free loopback ports; with `events`, a
-    NATS server of their own and each service's event worker too."""
+    NATS server of their own and each service's event worker too (answering probes and
+    metrics on `worker_ports`, where given)."""
     ports = free_ports([*START_ORDER, "nats"])
     nats = LocalNats(ports.pop("nats"), data_dir / "nats") if events else None
     topology = LocalSplit(
@@ -46,6 +54,7 @@ def running_split(data_dir, database_url: str, *, events: bool = False, **extra_
         # As for the original workshop frontend, served from another origin.
         extra_env={"CORS_ALLOWED_ORIGINS": FRONTEND_ORIGIN, **extra_env},
         nats=nats,
+        worker_ports=worker_ports or {},
     )
     try:
         topology.prepare()
@@ -59,13 +68,24 @@ def running_split(data_dir, database_url: str, *, events: bool = False, **extra_
 
 
 @contextmanager
-def split_of_its_own(tmp_path_factory, name: str, *, events: bool = False, **extra_env: str):
+def split_of_its_own(
+    tmp_path_factory,
+    name: str,
+    *,
+    events: bool = False,
+    worker_ports: dict[str, int] | None = None,
+    **extra_env: str,
+):
     """A split topology on a database of its own (fresh on PostgreSQL runs), for tests that
     fill it with odd records or run it with other settings."""
     with (
         scratch_database(f"country_provider_{name}_test") as database_url,
         running_split(
-            tmp_path_factory.mktemp(name), database_url, events=events, **extra_env
+            tmp_path_factory.mktemp(name),
+            database_url,
+            events=events,
+            worker_ports=worker_ports,
+            **extra_env,
         ) as topology,
     ):
         yield topology

@@ -1,16 +1,20 @@
 """A real Prometheus (Debian's) scrapes the four services of the split topology on loopback;
 what they did is then asked in PromQL."""
 
+import json
 import os
+import re
 import signal
 import time
 from collections.abc import Callable
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from project.bench.prometheus import LocalPrometheus
-from project.bench.split import START_ORDER, free_ports
+from project.bench.split import BASE_DIR, START_ORDER, free_ports
+from project.topology import DEPARTMENTS
 from tests.processes import process_tree
 from tests.topology.conftest import split_of_its_own
 
@@ -21,13 +25,23 @@ READ_TIMEOUT = 0.5  # SERVICE_READ_TIMEOUT of these services: a frozen one times
 
 @pytest.fixture(scope="module")
 def watched(tmp_path_factory):
+    """The split topology with the departments' event workers (they relay their outboxes), all
+    scraped by Prometheus: each service, and each worker as "<service>-events"."""
+    worker_ports = free_ports(DEPARTMENTS)
     with split_of_its_own(
-        tmp_path_factory, "prometheus", SERVICE_READ_TIMEOUT=str(READ_TIMEOUT)
+        tmp_path_factory,
+        "prometheus",
+        events=True,
+        worker_ports=worker_ports,
+        SERVICE_READ_TIMEOUT=str(READ_TIMEOUT),
     ) as split:
+        targets = {service: f"{split.host}:{split.ports[service]}" for service in START_ORDER}
+        for service, port in worker_ports.items():
+            targets[f"{service}-events"] = f"{split.host}:{port}"
         prometheus = LocalPrometheus(
             port=free_ports(["prometheus"])["prometheus"],
             data_dir=tmp_path_factory.mktemp("prometheus"),
-            targets={service: f"{split.host}:{split.ports[service]}" for service in START_ORDER},
+            targets=targets,
         )
         prometheus.start()
         try:
@@ -88,6 +102,24 @@ def test_prometheus_sees_each_services_requests_by_route(watched):
         ),
     )
     assert set(rates) == set(START_ORDER)
+
+
+def test_prometheus_sees_the_event_workers_publish(watched):
+    split, prometheus = watched
+    for department in ("currencies", "languages"):
+        split.manage(department, "load_reference_data")  # each record's `created` event
+
+    published = by(
+        "department",
+        eventually(
+            prometheus,
+            "sum by (department) (events_published_total)",
+            lambda result: len(result) == 2,
+        ),
+    )
+
+    assert set(published) == {"currencies", "languages"}
+    assert min(published.values()) >= 100  # the ISO 4217 and ISO 639 records
     queries = by(
         "alias",
         prometheus.query('sum by (alias) (db_query_duration_seconds_count{service="countries"})'),
@@ -120,3 +152,48 @@ def test_a_frozen_department_shows_as_counted_timeouts_and_a_failed_scrape(watch
 
     assert after["portal"] - before.get("portal", 0) >= 3  # its currency count, each page
     assert up == {"currencies": 0.0}  # Prometheus could not scrape it either
+
+
+def metric_names(promql: str) -> set[str]:
+    """The metrics a PromQL expression reads: what is left once label matchers, ranges,
+    grouping labels, numbers and function names are taken out."""
+    bare = re.sub(r"\{[^}]*\}|\[[^\]]*\]|\b(?:by|without)\s*\([^)]*\)", "", promql)
+    functions = set(re.findall(r"([a-z_]+)\s*\(", bare))
+    return set(re.findall(r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b", bare)) - functions
+
+
+SAMPLE_SUFFIXES = {
+    "counter": ("_total",),
+    "histogram": ("_bucket", "_count", "_sum"),
+    "gauge": ("",),
+}
+
+
+def exposed_names(text: str) -> set[str]:
+    """The sample names a /metrics answer declares, whether or not it has samples yet."""
+    return {
+        family.name + suffix
+        for family in text_string_to_metric_families(text)
+        for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))
+    }
+
+
+def test_every_dashboard_query_reads_a_metric_the_services_expose(watched):
+    split, _ = watched
+    dashboard = json.loads((BASE_DIR / "deploy" / "grafana" / "country-provider.json").read_text())
+    queries = [
+        target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])
+    ]
+    scraped = [
+        requests.get(f"{split.url(service)}/metrics", timeout=10).text for service in START_ORDER
+    ] + [
+        requests.get(f"http://{split.host}:{port}/metrics", timeout=10).text
+        for port in split.worker_ports.values()
+    ]
+    exposed = set().union(*(exposed_names(text) for text in scraped))
+
+    read = set().union(*(metric_names(query) for query in queries))
+
+    assert len(queries) >= 10
+    assert read <= exposed, sorted(read - exposed)
+    assert {"http_requests_total", "department_calls_total", "replica_lag_seconds_bucket"} <= read
