@@ -50,6 +50,7 @@ class CountryOutbox(OutboxEvent):
     """Every change of a country, to be published (see project/kernel/events.py)."""
 
     stream = COUNTRY_EVENTS
+    records = Country
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "country event"

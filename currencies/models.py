@@ -34,6 +34,7 @@ class CurrencyOutbox(OutboxEvent):
     """Every change of a currency, to be published (see project/kernel/events.py)."""
 
     stream = CURRENCY_EVENTS
+    records = Currency
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "currency event"

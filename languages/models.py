@@ -34,6 +34,7 @@ class LanguageOutbox(OutboxEvent):
     """Every change of a language, to be published (see project/kernel/events.py)."""
 
     stream = LANGUAGE_EVENTS
+    records = Language
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "language event"

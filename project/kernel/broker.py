@@ -94,12 +94,14 @@ def stream_config(stream: EventStream) -> StreamConfig:
     )
 
 
-async def ensure_stream(js: JetStreamContext, stream: EventStream) -> None:
-    """Create the department's stream, or bring an existing one to this configuration."""
+async def ensure_stream(js: JetStreamContext, stream: EventStream) -> bool:
+    """Create the department's stream, or bring an existing one to this configuration; True if
+    it had to be made."""
     config = stream_config(stream)
     try:
         await js.stream_info(stream.name)
     except NotFoundError:
         await js.add_stream(config)
-    else:
-        await js.update_stream(config)
+        return True
+    await js.update_stream(config)
+    return False

@@ -12,7 +12,7 @@ import json
 import uuid
 from typing import Any, ClassVar, Literal, Self
 
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 from django.utils import timezone
 
 from project.kernel.events import EventStream
@@ -22,9 +22,11 @@ Change = Literal["created", "updated", "deleted"]
 
 class OutboxEvent(models.Model):
     """A department's outbox: abstract, so that each department keeps its own table in its own
-    schema. A subclass names its stream: `stream = CURRENCY_EVENTS`."""
+    schema. A subclass names its stream and the model whose changes it holds:
+    `stream = CURRENCY_EVENTS`, `records = Currency`."""
 
     stream: ClassVar[EventStream]
+    records: ClassVar[type[models.Model]]
 
     version = models.BigAutoField(primary_key=True)  # never reused, also after pruning
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -56,6 +58,18 @@ class OutboxEvent(models.Model):
         event = cls.event_for(change, row)
         event.save(using=using, force_insert=True)
         return event
+
+    @classmethod
+    def announce_every_record(cls, *, using: str) -> int:
+        """Write a `created` event of every record as it is now, for a stream made anew: a
+        replica rebuilt from it then has every record, also those unchanged for longer than the
+        outbox keeps its events. Each row stays locked until its event is written, as for a
+        change, so no change committed meanwhile has an older version than this state."""
+        with transaction.atomic(using=using):
+            rows = cls.records._default_manager.using(using).select_for_update().order_by("code")
+            events = [cls.event_for("created", row) for row in rows]
+            cls._default_manager.using(using).bulk_create(events)
+        return len(events)
 
     def message(self) -> bytes:
         """The event as published: see the schemas in docs/events/."""

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from nats.js import JetStreamContext
+from nats.js.errors import NoStreamResponseError
 
 from project.kernel import metrics
 from project.kernel.broker import database_work, ensure_stream, pause, with_backoff
@@ -42,25 +43,55 @@ def _prune(outbox: type[OutboxEvent]) -> int:
     return deleted
 
 
+@database_work
+def _announce_every_record(outbox: type[OutboxEvent]) -> int:
+    return outbox.announce_every_record(using=outbox._default_manager.db)
+
+
+async def _prepare_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> bool:
+    """The department's stream. One made anew (a new broker, or one that lost its storage)
+    first gets the current state of every record, published after what waits in the outbox:
+    a replica rebuilt from it has every record. True if it was made anew."""
+    made = await ensure_stream(js, outbox.stream)
+    if made:
+        announced = await _announce_every_record(outbox)
+        logger.warning(
+            "Made stream %s anew; announcing the %d current %s records",
+            outbox.stream.name,
+            announced,
+            outbox.stream.record_type,
+        )
+    return made
+
+
 async def _publish(
     js: JetStreamContext, outbox: type[OutboxEvent], events: Sequence[OutboxEvent]
 ) -> int:
     stream = outbox.stream
-    # Each time, in case the broker lost its storage: the stream is then made anew.
-    await ensure_stream(js, stream)
     for event in events:
-        await js.publish(
-            stream.subject(event.code),
-            event.message(),
-            stream=stream.name,
-            headers={"Nats-Msg-Id": str(event.event_id)},
-        )
+        try:
+            await js.publish(
+                stream.subject(event.code),
+                event.message(),
+                stream=stream.name,
+                headers={"Nats-Msg-Id": str(event.event_id)},
+            )
+        except NoStreamResponseError:
+            # No stream takes the subject: the broker lost it. Made anew, then the batch is
+            # sent again (the broker drops what it has already).
+            await _prepare_stream(js, outbox)
+            raise
     return len(events)
 
 
 async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.Event) -> None:
     """Publish `outbox` until `stop` is set; waits out a broker or database that is down."""
     stream = outbox.stream
+    prepared = await with_backoff(
+        functools.partial(_prepare_stream, js, outbox), what=f"Preparing {stream.name}", stop=stop
+    )
+    if prepared is None:
+        return
     next_prune = 0.0
     loop = asyncio.get_running_loop()
     while not stop.is_set():

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import shutil
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -57,6 +58,7 @@ def test_the_relay_publishes_each_event_once_with_its_id_even_when_it_sends_agai
         connection = await connect(nats_server.url, name="test")
         js = connection.jetstream()
         # A relay that was stopped after the broker's ack, before it marked the events sent:
+        await ensure_stream(js, CURRENCY_EVENTS)
         await relay_module._publish(js, CurrencyOutbox, events)
         assert not await sync_to_async(everything_sent)()
         stop = asyncio.Event()
@@ -130,13 +132,14 @@ def test_a_new_or_emptied_replica_catches_up_from_the_stream(nats_server):
 
     run(scenario())
     assert [c.code for c in ReplicaCurrencyDirectory().list_all()] == ["EUR", "USD"]
-    # The worker's metrics: 5 events published; the stream's newest of each of the 3
-    # currencies applied twice over (the replica was emptied in between).
+    # The worker's metrics: the 5 events, and the 2 the relay announced the currencies with
+    # on the stream it made, published; the stream's newest of each of the 3 currencies
+    # applied twice over (the replica was emptied in between).
     grew = {
         name: (REGISTRY.get_sample_value(name, labels) or 0.0) - before[name] for name in counted
     }
     assert grew == {
-        "events_published_total": 5,
+        "events_published_total": 7,
         "replica_events_applied_total": 6,
         "replica_lag_seconds_count": 6,
     }
@@ -183,3 +186,50 @@ def test_a_replica_reads_newer_producers_and_drops_only_what_it_cannot_read(nats
         ("EUR", "Euro"),
     ]
     assert "Dropped an unreadable CURRENCIES message" in caplog.text
+
+
+def test_after_the_broker_lost_its_storage_replicas_old_and_new_have_every_record(nats_server):
+    some_changes()
+
+    def replica_matches_the_owner() -> bool:
+        try:
+            return list(ReplicaCurrencyDirectory().list_all()) == list(
+                LocalCurrencyDirectory().list_all()
+            )
+        except DepartmentUnavailable:  # nothing applied yet
+            return False
+
+    async def scenario():
+        connection = await connect(nats_server.url, name="test")
+        js = connection.jetstream()
+        stop = asyncio.Event()
+        publishing = asyncio.create_task(relay(js, CurrencyOutbox, stop))
+        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        await until(replica_matches_the_owner)
+        # Long after, the outbox has pruned what it sent; then the broker loses its storage
+        # (stopped, its store gone, started again empty on the same port).
+        await sync_to_async(CurrencyOutbox.objects.all().delete)()
+        await asyncio.to_thread(nats_server.stop)
+        await asyncio.to_thread(shutil.rmtree, nats_server.store_dir)
+        await asyncio.to_thread(nats_server.start)
+        # A change after it reaches the replica that was running: its feed subscribes again.
+        dollar = await Currency.objects.aget(code="USD")
+        await sync_to_async(currency_update)(currency=dollar, name="Dollar")
+        await until(replica_matches_the_owner)
+        # A replica rebuilt now (emptied, or a new service) gets every record: EUR, unchanged
+        # since before the loss, from the relay's announcement on the stream it made anew.
+        stop.set()
+        await reading
+        await sync_to_async(ReplicaRecord.objects.all().delete)()
+        stop.clear()
+        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        await until(replica_matches_the_owner)
+        stop.set()
+        await asyncio.gather(publishing, reading)
+        await connection.close()
+
+    run(scenario())
+    assert [(c.code, c.name) for c in ReplicaCurrencyDirectory().list_all()] == [
+        ("EUR", "Euro (EU)"),
+        ("USD", "Dollar"),
+    ]
