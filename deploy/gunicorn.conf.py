@@ -45,6 +45,13 @@ wsgi_app = "project.wsgi:application"
 control_socket_disable = True
 
 
+def post_fork(server, worker):
+    # Spans are exported by a thread of each worker's own (see project/kernel/tracing.py).
+    from project.kernel import tracing  # noqa: PLC0415 - in the worker, after the fork
+
+    tracing.start_exporting(os.environ.get("SERVICE", "all"))
+
+
 def child_exit(server, worker):
     # A worker that is gone: its live gauges leave the scrape; its counters stay counted.
     from prometheus_client import multiprocess  # noqa: PLC0415 - after the directory is set

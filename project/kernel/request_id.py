@@ -12,6 +12,8 @@ import uuid
 
 from django.conf import settings
 
+from project.kernel import tracing
+
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"\A[A-Za-z0-9._:-]{1,128}\Z")
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -32,6 +34,7 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         # Also on the request: Django logs a 4xx/5xx answer after this middleware has returned.
         request.request_id = request_id
+        tracing.note_request_id(request_id)
         token = _current.set(request_id)
         started = time.perf_counter()
         try:
@@ -53,7 +56,8 @@ class RequestIdMiddleware:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, carrying the current request ID."""
+    """One JSON object per line, carrying the current request ID, and the trace and span IDs
+    where a span is current."""
 
     _FIELDS = ("method", "path", "status", "duration_ms", "department")
 
@@ -69,6 +73,7 @@ class JsonFormatter(logging.Formatter):
             or current_request_id()
             or getattr(getattr(record, "request", None), "request_id", None),
         }
+        line.update(tracing.current_ids())
         line.update({k: getattr(record, k) for k in self._FIELDS if hasattr(record, k)})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

@@ -1,0 +1,74 @@
+"""Traces with OpenTelemetry, exported over OTLP/HTTP when the standard
+OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set. Unset, nothing is
+instrumented and nothing is exported.
+
+A trace per incoming request (Django's instrumentation), a span per call to another service
+(urllib3's, which also sends the W3C `traceparent` header, so the callee's spans join the
+caller's trace) and per PostgreSQL query (psycopg's). The other standard OTEL_* variables apply
+(sampler, batch processor, headers); the service name is `country-provider-<SERVICE>` unless
+OTEL_SERVICE_NAME names another.
+
+Two steps, because gunicorn loads the app in its master and then forks its workers:
+`instrument()` wraps the libraries before the app is loaded (it starts no thread), and
+`start_exporting()` runs in each worker after the fork (deploy/gunicorn.conf.py): the batch
+span processor's thread would not survive a fork.
+"""
+
+import os
+
+from opentelemetry import trace
+
+# The SDK, the exporter and the instrumentations are imported only where tracing is on: a
+# process without it loads none of them.
+
+REQUEST_ID_ATTRIBUTE = "request.id"
+
+
+def enabled() -> bool:
+    return any(
+        os.environ.get(variable)
+        for variable in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+
+
+def instrument() -> None:
+    """Wrap Django, urllib3 and psycopg; before Django loads its middleware."""
+    if not enabled():
+        return
+    from opentelemetry.instrumentation.django import DjangoInstrumentor  # noqa: PLC0415
+    from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor  # noqa: PLC0415
+    from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor  # noqa: PLC0415
+
+    DjangoInstrumentor().instrument()
+    URLLib3Instrumentor().instrument()
+    PsycopgInstrumentor().instrument()
+
+
+def start_exporting(service: str) -> None:
+    """Export this process's spans, in batches, from now on."""
+    if not enabled():
+        return
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # noqa: PLC0415
+        OTLPSpanExporter,
+    )
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource  # noqa: PLC0415
+    from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: PLC0415
+
+    name = os.environ.get("OTEL_SERVICE_NAME") or f"country-provider-{service}"
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+
+
+def note_request_id(request_id: str) -> None:
+    """Put the request ID on the current request's span (a no-op while nothing is traced)."""
+    trace.get_current_span().set_attribute(REQUEST_ID_ATTRIBUTE, request_id)
+
+
+def current_ids() -> dict[str, str]:
+    """The current trace and span IDs, as a log line carries them; none outside a span."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return {}
+    return {"trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}"}
