@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal, Self
 from django.db import migrations, models, transaction
 from django.utils import timezone
 
+from project.kernel import tracing
 from project.kernel.events import EventStream
 
 Change = Literal["created", "updated", "deleted"]
@@ -35,6 +36,9 @@ class OutboxEvent(models.Model):
     state = models.JSONField(null=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, db_index=True)
+    # The W3C traceparent of the request that made the change, if it was traced: published as
+    # a header, so that a reader's span can link to it.
+    trace_parent = models.CharField(max_length=55, blank=True, default="")
 
     class Meta:
         abstract = True
@@ -49,7 +53,10 @@ class OutboxEvent(models.Model):
         stream = cls.stream
         state = None if change == "deleted" else {f: getattr(row, f) for f in stream.state_fields}
         return cls(
-            type=f"{stream.record_type}.{change}", code=row.serializable_value("code"), state=state
+            type=f"{stream.record_type}.{change}",
+            code=row.serializable_value("code"),
+            state=state,
+            trace_parent=tracing.current_traceparent(),
         )
 
     @classmethod

@@ -15,7 +15,7 @@ from django.utils import timezone
 from nats.js import JetStreamContext
 from nats.js.errors import NoStreamResponseError
 
-from project.kernel import metrics
+from project.kernel import metrics, tracing
 from project.kernel.broker import database_work, ensure_stream, pause, with_backoff
 from project.kernel.outbox import OutboxEvent
 
@@ -64,6 +64,13 @@ async def _prepare_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> bo
     return made
 
 
+def _headers(event: OutboxEvent) -> dict[str, str]:
+    headers = {"Nats-Msg-Id": str(event.event_id)}
+    if event.trace_parent:
+        headers[tracing.TRACEPARENT] = event.trace_parent
+    return headers
+
+
 async def _publish(
     js: JetStreamContext, outbox: type[OutboxEvent], events: Sequence[OutboxEvent]
 ) -> int:
@@ -74,7 +81,7 @@ async def _publish(
                 stream.subject(event.code),
                 event.message(),
                 stream=stream.name,
-                headers={"Nats-Msg-Id": str(event.event_id)},
+                headers=_headers(event),
             )
         except NoStreamResponseError:
             # No stream takes the subject: the broker lost it. Made anew, then the batch is

@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
-from project.kernel import metrics
+from project.kernel import metrics, tracing
 from project.kernel.broker import RETRIED_ERRORS, database_work, pause, with_backoff
 from project.kernel.events import Event, EventStream
 from project.kernel.replica import apply_events, replica_is_empty
@@ -127,9 +127,12 @@ async def _apply_batch(stream: EventStream, messages: list, stop: asyncio.Event)
             logger.error("Dropped an unreadable %s message: %r", stream.name, error)
             await message.term()
     department = stream.department
-    applied = await with_backoff(
-        functools.partial(_apply, department, events), what="Applying events", stop=stop
-    )
+    with tracing.consuming(
+        f"apply {stream.name} events", (tracing.traceparent_of(m.headers) for m in readable)
+    ):
+        applied = await with_backoff(
+            functools.partial(_apply, department, events), what="Applying events", stop=stop
+        )
     if applied is None:
         return False
     for message in readable:

@@ -15,8 +15,10 @@ span processor's thread would not survive a fork.
 """
 
 import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
-from opentelemetry import trace
+from opentelemetry import propagate, trace
 
 # The SDK, the exporter and the instrumentations are imported only where tracing is on: a
 # process without it loads none of them.
@@ -72,3 +74,31 @@ def current_ids() -> dict[str, str]:
     if not context.is_valid:
         return {}
     return {"trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}"}
+
+
+TRACEPARENT = "traceparent"
+
+
+def current_traceparent() -> str:
+    """The W3C traceparent of the current span, to go with an event; "" outside a span."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier.get(TRACEPARENT, "")
+
+
+@contextmanager
+def consuming(name: str, traceparents: Iterable[str]) -> Iterator[None]:
+    """A consumer span for applying a batch of events, linked to the spans of the requests
+    that made the changes (those that were traced)."""
+    links = []
+    for traceparent in traceparents:
+        context = trace.get_current_span(propagate.extract({TRACEPARENT: traceparent}))
+        if context.get_span_context().is_valid:
+            links.append(trace.Link(context.get_span_context()))
+    tracer = trace.get_tracer(__name__)
+    with tracer.start_as_current_span(name, kind=trace.SpanKind.CONSUMER, links=links):
+        yield
+
+
+def traceparent_of(headers: Mapping[str, str] | None) -> str:
+    return (headers or {}).get(TRACEPARENT, "")

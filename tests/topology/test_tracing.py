@@ -1,10 +1,11 @@
 """The split topology exports its traces over OTLP/HTTP to a receiver in the test, which
 decodes them with opentelemetry-proto: one portal request is one trace across the four
-services, each span under its caller's, every server span carrying the request ID."""
+services, each span under its caller's, every server span carrying the request ID; and a
+replica's worker applying an event links its span to the request that made the change."""
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,7 @@ class Span:
     span_id: str
     parent_id: str
     attributes: dict[str, str]
+    links: tuple[tuple[str, str], ...]  # (trace ID, span ID) of each linked span
 
 
 class OtlpReceiver(ThreadingHTTPServer):
@@ -71,6 +73,7 @@ def _span(service: str, span: SpanMessage) -> Span:
         span_id=span.span_id.hex(),
         parent_id=span.parent_span_id.hex(),
         attributes={a.key: a.value.string_value for a in span.attributes},
+        links=tuple((link.trace_id.hex(), link.span_id.hex()) for link in span.links),
     )
 
 
@@ -118,6 +121,23 @@ def traced(tmp_path_factory):
 
 
 SERVER, CLIENT = SpanMessage.SPAN_KIND_SERVER, SpanMessage.SPAN_KIND_CLIENT
+CONSUMER = SpanMessage.SPAN_KIND_CONSUMER
+
+
+def served(spans: list[Span], request_id: str) -> list[Span]:
+    """The server spans of the requests with that ID."""
+    return [s for s in spans if s.kind == SERVER and s.attributes.get("request.id") == request_id]
+
+
+def eventually(receiver: OtlpReceiver, found: Callable[[list[Span]], list[Span]]) -> list[Span]:
+    """What `found` picks from the spans received, once it picks something (within 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        with receiver.lock:
+            picked = found(list(receiver.spans))
+        if picked or time.monotonic() > deadline:
+            return picked
+        time.sleep(0.2)
 
 
 def test_one_portal_request_is_one_trace_across_the_four_services(traced):
@@ -128,20 +148,14 @@ def test_one_portal_request_is_one_trace_across_the_four_services(traced):
     )
     assert response.status_code == 200
 
-    def servers_of_the_request() -> list[Span]:
-        with receiver.lock:
-            return [
-                s
-                for s in receiver.spans
-                if s.kind == SERVER and s.attributes.get("request.id") == REQUEST_ID
-            ]
+    def all_four_served(spans: list[Span]) -> list[Span]:
+        servers = served(spans, REQUEST_ID)
+        return servers if len({s.service for s in servers}) == 4 else []
 
-    deadline = time.monotonic() + 30
-    while len({s.service for s in servers_of_the_request()}) < 4:
-        assert time.monotonic() < deadline, [s.service for s in servers_of_the_request()]
-        time.sleep(0.2)
+    assert eventually(receiver, all_four_served)
     time.sleep(1)  # the client spans of the same requests, in the same or the next batch
-    servers = servers_of_the_request()
+    with receiver.lock:
+        servers = served(list(receiver.spans), REQUEST_ID)
     (trace_id,) = {s.trace_id for s in servers}
     with receiver.lock:
         spans = {s.span_id: s for s in receiver.spans if s.trace_id == trace_id}
@@ -174,3 +188,49 @@ def test_log_lines_carry_the_trace_and_span_ids(traced):
     lines = split.log_path("countries").read_text().splitlines()
     logged = [line for line in lines if '"path": "/api/countries/"' in line]
     assert logged and '"trace_id": "' in logged[-1] and '"span_id": "' in logged[-1]
+
+
+@pytest.fixture(scope="module")
+def traced_with_replicas(tmp_path_factory):
+    with (
+        receiving() as receiver,
+        split_of_its_own(
+            tmp_path_factory,
+            "tracing_events",
+            events=True,
+            READ_MODEL="replica",
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        ) as split,
+    ):
+        yield split, receiver
+
+
+def test_applying_an_event_links_to_the_request_that_made_the_change(traced_with_replicas):
+    split, receiver = traced_with_replicas
+    token = split.manage(
+        "currencies", "create_department_user", "tracer", "--department", "currencies"
+    ).splitlines()[-1]
+
+    created = requests.post(
+        f"{split.url('currencies')}/api/currencies/",
+        json={"code": "TRX", "name": "Trace crown"},
+        headers={"Authorization": f"Token {token}", "X-Request-ID": "tracing-the-change"},
+        timeout=10,
+    )
+    assert created.status_code == 201
+
+    (change,) = eventually(receiver, lambda spans: served(spans, "tracing-the-change"))
+    appliers = eventually(
+        receiver,
+        lambda spans: [
+            s for s in spans if s.kind == CONSUMER and (change.trace_id, change.span_id) in s.links
+        ],
+    )
+
+    # The portal's and the countries service's workers both keep a replica of currencies.
+    assert {s.service for s in appliers} == {
+        "country-provider-portal",
+        "country-provider-countries",
+    }
+    assert {s.name for s in appliers} == {"apply CURRENCIES events"}

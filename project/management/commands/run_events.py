@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from project.departments import department, event_stream
-from project.kernel import metrics
+from project.kernel import metrics, tracing
 from project.kernel.broker import connect, with_backoff
 from project.kernel.relay import relay
 from project.kernel.replica_feed import feed_replica
@@ -48,6 +48,7 @@ class Command(BaseCommand):
             ", ".join(s.name for s in streams) or "nothing",
             settings.NATS_URL,
         )
+        tracing.start_exporting(topology.service)
         asyncio.run(self._run(outboxes, streams, health=health))
 
     async def _run(self, outboxes, streams, *, health: bool):
