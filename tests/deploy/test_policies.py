@@ -449,6 +449,7 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     dns = Peer.outside("kube-dns", "kube-system", **{"k8s-app": "kube-dns"})
     elsewhere = Peer.outside("other-app", "default", app="other")
     scraper = Peer.outside("prometheus", "monitoring", **{"app.kubernetes.io/name": "prometheus"})
+    collector = Peer.outside("otel-collector", "monitoring", app="otel-collector")
     other_database = Peer.outside("other-database", "default", app="postgres")
     pods = [Peer.of(p) for p in overlay.pods()]
     web = [p for p in pods if p.pod is not None and p.pod in web_deployments(overlay)]
@@ -474,6 +475,10 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
         assert allows(scraper, pod, 9100) == (pod in web or pod in workers), pod.name
         assert not allows(elsewhere, pod, 9100) and not allows(controller, pod, 9100), pod.name
         assert not allows(scraper, pod, 8000), pod.name
+        # Traces: from the app's pods to a collector in "monitoring", on OTLP/HTTP's port only.
+        app = pod in web or pod in workers
+        assert allows(pod, collector, 4318) == app and not allows(pod, elsewhere, 4318), pod.name
+        assert not allows(pod, collector, 9100), pod.name
     assert not allows(controller, database, 5432)
     for target in web:
         assert allows(controller, target, 8000), target.name
