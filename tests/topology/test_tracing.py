@@ -18,7 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as SpanMessage
 
-from project.bench.split import START_ORDER
+from project.bench.split import START_ORDER, LocalSplit
 from tests.topology.conftest import split_of_its_own
 
 pytestmark = pytest.mark.topology
@@ -106,18 +106,28 @@ def receiving() -> Iterator[OtlpReceiver]:
         receiver.server_close()
 
 
-@pytest.fixture(scope="module")
-def traced(tmp_path_factory):
+@contextmanager
+def traced_split(
+    tmp_path_factory, name: str, **options
+) -> Iterator[tuple[LocalSplit, OtlpReceiver]]:
+    """A split topology of its own exporting its traces to a receiver of its own."""
     with (
         receiving() as receiver,
         split_of_its_own(
             tmp_path_factory,
-            "tracing",
+            name,
             OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
             OTEL_BSP_SCHEDULE_DELAY="100",  # ms: export soon after the request
+            **options,
         ) as split,
     ):
         yield split, receiver
+
+
+@pytest.fixture(scope="module")
+def traced(tmp_path_factory):
+    with traced_split(tmp_path_factory, "tracing") as split_and_receiver:
+        yield split_and_receiver
 
 
 SERVER, CLIENT = SpanMessage.SPAN_KIND_SERVER, SpanMessage.SPAN_KIND_CLIENT
@@ -192,18 +202,10 @@ def test_log_lines_carry_the_trace_and_span_ids(traced):
 
 @pytest.fixture(scope="module")
 def traced_with_replicas(tmp_path_factory):
-    with (
-        receiving() as receiver,
-        split_of_its_own(
-            tmp_path_factory,
-            "tracing_events",
-            events=True,
-            READ_MODEL="replica",
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        ) as split,
-    ):
-        yield split, receiver
+    with traced_split(
+        tmp_path_factory, "tracing_events", events=True, READ_MODEL="replica"
+    ) as split_and_receiver:
+        yield split_and_receiver
 
 
 def test_applying_an_event_links_to_the_request_that_made_the_change(traced_with_replicas):
