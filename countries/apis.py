@@ -8,7 +8,14 @@ from rest_framework.views import APIView
 from countries.adapters import linked_country_dto
 from countries.models import Country
 from countries.public import Link, LinkedCountry
-from countries.selectors import check_links_of, country_get, country_list, linked_countries
+from countries.selectors import (
+    LinkCheck,
+    check_all_links,
+    check_links_of,
+    country_get,
+    country_list,
+    linked_countries,
+)
 from countries.services import country_create, country_update
 from project.kernel.records import RecordOperations
 from project.kernel.rest import (
@@ -40,10 +47,11 @@ class CountryOutputSerializer(serializers.Serializer):
 _COUNTRY_FIELDS = ("code", "name", "currency_code", "language_code")
 
 
-def _with_fully_linked(rows: list[dict]) -> list[dict]:
+def _with_fully_linked(rows: list[dict], links: LinkCheck | None = None) -> list[dict]:
     """Country rows as CountryOutputSerializer documents them: their links checked with the
-    currency and language departments, one batched call each."""
-    links = check_links_of((row["currency_code"], row["language_code"]) for row in rows)
+    currency and language departments, one batched call each (unless `links` has them)."""
+    if links is None:
+        links = check_links_of((row["currency_code"], row["language_code"]) for row in rows)
     for row in rows:
         row["fully_linked"] = links.fully_linked(row["currency_code"], row["language_code"])
     return rows
@@ -108,9 +116,11 @@ class CountryListCreateApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        countries = country_list(**filters.validated_data)
+        # Filtered by fully_linked: the rows say what the filter saw, from one check.
+        links = None if filters.validated_data["fully_linked"] is None else check_all_links()
+        countries = country_list(**filters.validated_data, links=links)
         rows = countries.values(*_COUNTRY_FIELDS)
-        return paginated_response(request, self, rows, _with_fully_linked)
+        return paginated_response(request, self, rows, lambda page: _with_fully_linked(page, links))
 
     @extend_schema(
         operation_id="countries_create",

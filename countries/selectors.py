@@ -96,9 +96,10 @@ def country_list(
     fully_linked: bool | None = None,
     currency_code: str | None = None,
     language_code: str | None = None,
+    links: LinkCheck | None = None,
 ) -> QuerySet[Country]:
-    """Countries by search and codes; by whether they are fully linked (links checked with
-    their departments); by the currency or language they link to."""
+    """Countries by search and codes; by whether they are fully linked (by `links`, else by a
+    check of all links with their departments); by the currency or language they link to."""
     countries = filter_code_and_name(Country.objects.all(), search=search, codes=codes)
     for link, code in (("currency_code", currency_code), ("language_code", language_code)):
         if code is None:
@@ -107,7 +108,7 @@ def country_list(
         countries = countries.filter(**{link: code}) if code_shaped([code]) else countries.none()
     if fully_linked is None:
         return countries
-    resolvable = check_all_links().fully_linked_q()
+    resolvable = (links or check_all_links()).fully_linked_q()
     return countries.filter(resolvable) if fully_linked else countries.exclude(resolvable)
 
 

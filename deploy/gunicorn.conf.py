@@ -16,10 +16,13 @@ bind = [f"{_host}:{os.environ.get('PORT', '8000')}"]
 if os.environ.get("METRICS_PORT"):
     bind.append(f"{_host}:{os.environ['METRICS_PORT']}")
 # Each worker writes its metrics to files here, before the app (and prometheus-client) is
-# loaded; a scrape adds up every worker's. Fresh for every server, removed when it stops.
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
-    prefix="country-provider-metrics-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
-)
+# loaded; a scrape adds up every worker's. Fresh for every server (kept when this file is read
+# again on a reload), removed when it stops.
+_METRICS_DIR_PREFIX = "country-provider-metrics-"
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix=_METRICS_DIR_PREFIX, dir="/dev/shm" if os.path.isdir("/dev/shm") else None
+    )
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # gevent: every connection a greenlet. A client slow to send its request, or one keeping an
 # idle connection open, holds a greenlet, not a worker or a thread; a request's head must arrive
@@ -60,4 +63,6 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    if os.path.basename(metrics_dir).startswith(_METRICS_DIR_PREFIX):  # made here, not given
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -4,6 +4,7 @@ calls to other departments by outcome, the outbox backlog; and where it is answe
 import os
 
 import pytest
+from django.db import OperationalError
 from django.test import override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -150,3 +151,26 @@ def test_metrics_are_off_unless_asked_for(metrics, installed):
 
     assert result.returncode == 0, result.stderr
     assert ("project.kernel.metrics.MetricsMiddleware" in result.stdout) is installed
+
+
+def test_an_unknown_method_is_counted_as_other(client):
+    labels = {"service": "all", "route": "/api/countries/", "method": "other", "status": "405"}
+    before = value(scraped(client), "http_requests_total", **labels)
+
+    client.generic("BREW", "/api/countries/")
+    after = scraped(client)
+
+    assert value(after, "http_requests_total", **labels) == before + 1
+    assert not [key for key in after if ("method", "BREW") in key[1]]
+
+
+def test_a_scrape_still_answers_while_an_outbox_cannot_be_counted(client, monkeypatch):
+    def database_down(*args, **kwargs):
+        raise OperationalError("the database does not answer")
+
+    monkeypatch.setattr(CurrencyOutbox._default_manager, "filter", database_down)
+
+    samples = scraped(client)
+
+    assert ("outbox_backlog", frozenset({("department", "currencies")})) not in samples
+    assert ("outbox_backlog", frozenset({("department", "languages")})) in samples

@@ -94,14 +94,18 @@ def stream_config(stream: EventStream) -> StreamConfig:
     )
 
 
-async def ensure_stream(js: JetStreamContext, stream: EventStream) -> bool:
-    """Create the department's stream, or bring an existing one to this configuration; True if
-    it had to be made."""
-    config = stream_config(stream)
+async def stream_exists(js: JetStreamContext, stream: EventStream) -> bool:
     try:
         await js.stream_info(stream.name)
     except NotFoundError:
+        return False
+    return True
+
+
+async def ensure_stream(js: JetStreamContext, stream: EventStream) -> None:
+    """Create the department's stream, or bring an existing one to this configuration."""
+    config = stream_config(stream)
+    if await stream_exists(js, stream):
+        await js.update_stream(config)
+    else:
         await js.add_stream(config)
-        return True
-    await js.update_stream(config)
-    return False

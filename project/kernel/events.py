@@ -58,12 +58,15 @@ class EventStream(Generic[DTO]):
         update) are left out; a field the DTO needs and does not get is an error."""
         message = json.loads(data)
         state = message["state"]
+        occurred_at = datetime.fromisoformat(message["occurred_at"])
+        if occurred_at.tzinfo is None:
+            raise ValueError(f"occurred_at {message['occurred_at']!r} names no time zone")
         return Event(
             id=message["id"],
             type=message["type"],
             code=message["code"],
             version=message["version"],
-            occurred_at=datetime.fromisoformat(message["occurred_at"]),
+            occurred_at=occurred_at,
             record=self._record(state) if state is not None else None,
         )
 

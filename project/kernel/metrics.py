@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -82,7 +82,8 @@ REPLICA_LAG_SECONDS = Histogram(
     buckets=_BUCKETS,
 )
 
-UNMATCHED = "<unmatched>"  # the route of a request no URL pattern matched (a 404)
+UNMATCHED = "<unmatched>"  # the route of a request answered before or without a URL pattern
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class OutboxBacklog(Collector):
@@ -97,7 +98,10 @@ class OutboxBacklog(Collector):
             "outbox_backlog", "Outbox events waiting to be published.", labels=["department"]
         )
         for outbox in self._outboxes:
-            waiting = outbox._default_manager.filter(published_at=None).count()
+            try:
+                waiting = outbox._default_manager.filter(published_at=None).count()
+            except DatabaseError:
+                continue  # its database is down: the other metrics are still worth a scrape
             backlog.add_metric([outbox.stream.department], waiting)
         yield backlog
 
@@ -181,10 +185,10 @@ class MetricsMiddleware:
         with _queries_timed():
             response = self.get_response(request)
         route, service = _route(request), _service()
-        REQUESTS.labels(service, route, request.method, str(response.status_code)).inc()
-        REQUEST_SECONDS.labels(service, route, request.method).observe(
-            time.perf_counter() - started
-        )
+        # Any method token reaches here: an unknown one would be a new series per token.
+        method = request.method if request.method in _METHODS else "other"
+        REQUESTS.labels(service, route, method, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(service, route, method).observe(time.perf_counter() - started)
         return response
 
 

@@ -16,13 +16,22 @@ from nats.js import JetStreamContext
 from nats.js.errors import NoStreamResponseError
 
 from project.kernel import metrics, tracing
-from project.kernel.broker import database_work, ensure_stream, pause, with_backoff
+from project.kernel.broker import (
+    database_work,
+    ensure_stream,
+    pause,
+    stream_exists,
+    with_backoff,
+)
 from project.kernel.outbox import OutboxEvent
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 PRUNE_EVERY_SECONDS = 600.0
+# How often the relay checks that its stream exists (a broker that lost its storage has none,
+# and an idle relay would not find out by publishing).
+STREAM_CHECK_SECONDS = 5.0
 
 
 @database_work
@@ -48,20 +57,21 @@ def _announce_every_record(outbox: type[OutboxEvent]) -> int:
     return outbox.announce_every_record(using=outbox._default_manager.db)
 
 
-async def _prepare_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> bool:
-    """The department's stream. One made anew (a new broker, or one that lost its storage)
-    first gets the current state of every record, published after what waits in the outbox:
-    a replica rebuilt from it has every record. True if it was made anew."""
-    made = await ensure_stream(js, outbox.stream)
-    if made:
+async def _prepare_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> None:
+    """The department's stream. Before one is made anew (a new broker, or one that lost its
+    storage), the current state of every record goes into the outbox, to be published after
+    what waits there: a replica rebuilt from the stream has every record. Announced first and
+    committed, so that a relay failing in between announces again rather than never."""
+    stream = outbox.stream
+    if not await stream_exists(js, stream):
         announced = await _announce_every_record(outbox)
         logger.warning(
-            "Made stream %s anew; announcing the %d current %s records",
-            outbox.stream.name,
+            "Stream %s is missing: making it anew, announcing the %d current %s records",
+            stream.name,
             announced,
-            outbox.stream.record_type,
+            stream.record_type,
         )
-    return made
+    await ensure_stream(js, stream)
 
 
 def _headers(event: OutboxEvent) -> dict[str, str]:
@@ -94,14 +104,16 @@ async def _publish(
 async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.Event) -> None:
     """Publish `outbox` until `stop` is set; waits out a broker or database that is down."""
     stream = outbox.stream
-    prepared = await with_backoff(
-        functools.partial(_prepare_stream, js, outbox), what=f"Preparing {stream.name}", stop=stop
-    )
-    if prepared is None:
-        return
-    next_prune = 0.0
+    next_prune = next_stream_check = 0.0
     loop = asyncio.get_running_loop()
     while not stop.is_set():
+        if loop.time() >= next_stream_check:  # at start, then every few seconds
+            await with_backoff(
+                functools.partial(_prepare_stream, js, outbox),
+                what=f"Preparing {stream.name}",
+                stop=stop,
+            )
+            next_stream_check = loop.time() + STREAM_CHECK_SECONDS
         if loop.time() >= next_prune:  # also while there is always something to send
             pruned = await with_backoff(lambda: _prune(outbox), what="Pruning", stop=stop)
             if pruned:

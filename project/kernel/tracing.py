@@ -37,11 +37,16 @@ def instrument() -> None:
     """Wrap Django, urllib3 and psycopg; before Django loads its middleware."""
     if not enabled():
         return
+    from django.conf import settings  # noqa: PLC0415
     from opentelemetry.instrumentation.django import DjangoInstrumentor  # noqa: PLC0415
     from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor  # noqa: PLC0415
     from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor  # noqa: PLC0415
 
-    DjangoInstrumentor().instrument()
+    # After the probes and the metrics, which are answered before host validation (the
+    # tracing middleware validates the Host when it names the span), and before the request
+    # ID, which it puts on the request's span.
+    position = settings.MIDDLEWARE.index("project.kernel.request_id.RequestIdMiddleware")
+    DjangoInstrumentor().instrument(middleware_position=position)
     URLLib3Instrumentor().instrument()
     PsycopgInstrumentor().instrument()
 

@@ -248,3 +248,15 @@ def test_a_searched_linked_page_past_the_end_counts_once(api, euro_and_german):
     assert response.json()["count"] == 2  # Germany, Austria
     # The totals' aggregate, and one count of the search.
     assert sum("COUNT(" in query["sql"] for query in queries.captured_queries) == 2
+
+
+def test_a_fully_linked_filter_and_its_rows_share_one_check(api, euro_and_german):
+    CountryFactory.create_batch(5, currency_code="EUR", language_code="de")
+    CountryFactory(code="XX", currency_code="ZZZ", language_code="de")  # a dangling link
+
+    with queries_per_alias() as asked:
+        body = api.get("/api/countries/", {"fully_linked": "true"}).json()
+
+    assert body["count"] == 5
+    assert {country["fully_linked"] for country in body["results"]} == {True}
+    assert (asked["currencies"], asked["languages"]) == (1, 1)

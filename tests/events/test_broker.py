@@ -202,29 +202,42 @@ def test_after_the_broker_lost_its_storage_replicas_old_and_new_have_every_recor
     async def scenario():
         connection = await connect(nats_server.url, name="test")
         js = connection.jetstream()
-        stop = asyncio.Event()
-        publishing = asyncio.create_task(relay(js, CurrencyOutbox, stop))
-        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        stop, stop_reading = asyncio.Event(), asyncio.Event()
+
+        def feed() -> asyncio.Task:
+            return asyncio.create_task(
+                feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop_reading)
+            )
+
+        async def broker_loses_its_storage() -> None:
+            # Long after the outbox pruned what it sent: the broker is stopped, its store
+            # removed, and it starts again, empty, on the same port.
+            await sync_to_async(CurrencyOutbox.objects.all().delete)()
+            await asyncio.to_thread(nats_server.stop)
+            await asyncio.to_thread(shutil.rmtree, nats_server.store_dir)
+            await asyncio.to_thread(nats_server.start)
+
+        publishing, reading = asyncio.create_task(relay(js, CurrencyOutbox, stop)), feed()
         await until(replica_matches_the_owner)
-        # Long after, the outbox has pruned what it sent; then the broker loses its storage
-        # (stopped, its store gone, started again empty on the same port).
-        await sync_to_async(CurrencyOutbox.objects.all().delete)()
-        await asyncio.to_thread(nats_server.stop)
-        await asyncio.to_thread(shutil.rmtree, nats_server.store_dir)
-        await asyncio.to_thread(nats_server.start)
+
+        await broker_loses_its_storage()
         # A change after it reaches the replica that was running: its feed subscribes again.
         dollar = await Currency.objects.aget(code="USD")
         await sync_to_async(currency_update)(currency=dollar, name="Dollar")
         await until(replica_matches_the_owner)
-        # A replica rebuilt now (emptied, or a new service) gets every record: EUR, unchanged
-        # since before the loss, from the relay's announcement on the stream it made anew.
-        stop.set()
+
+        await broker_loses_its_storage()
+        # With nothing changed since, a replica rebuilt (emptied, or a new service's) gets
+        # every record: the idle relay finds its stream missing, and makes it anew with the
+        # current state of each.
+        stop_reading.set()
         await reading
         await sync_to_async(ReplicaRecord.objects.all().delete)()
-        stop.clear()
-        reading = asyncio.create_task(feed_replica(js, CURRENCY_EVENTS, durable="test", stop=stop))
+        stop_reading.clear()
+        reading = feed()
         await until(replica_matches_the_owner)
         stop.set()
+        stop_reading.set()
         await asyncio.gather(publishing, reading)
         await connection.close()
 

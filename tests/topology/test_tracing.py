@@ -236,3 +236,15 @@ def test_applying_an_event_links_to_the_request_that_made_the_change(traced_with
         "country-provider-countries",
     }
     assert {s.name for s in appliers} == {"apply CURRENCIES events"}
+
+
+def test_probes_and_metrics_still_answer_a_pod_ip_with_tracing_on(traced):
+    split, _ = traced
+    # The kubelet and Prometheus name the pod by its IP, which is no allowed host (sent as a
+    # Host header to loopback; the tracing middleware must not validate it first).
+    pod_ip = {"Host": "10.1.2.3:8000"}
+
+    for path in ("/healthz", "/readyz", "/metrics"):
+        answer = requests.get(f"{split.url('countries')}{path}", headers=pod_ip, timeout=10)
+        assert answer.status_code == 200, (path, answer.text[:200])
+    assert requests.get(f"{split.url('countries')}/", headers=pod_ip, timeout=10).status_code == 400
