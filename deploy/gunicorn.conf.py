@@ -16,13 +16,15 @@ bind = [f"{_host}:{os.environ.get('PORT', '8000')}"]
 if os.environ.get("METRICS_PORT"):
     bind.append(f"{_host}:{os.environ['METRICS_PORT']}")
 # Each worker writes its metrics to files here, before the app (and prometheus-client) is
-# loaded; a scrape adds up every worker's. Fresh for every server (kept when this file is read
-# again on a reload), removed when it stops.
+# loaded; a scrape adds up every worker's. Fresh for every server, never one inherited from
+# whatever started it (kept when the master reads this file again on a reload), and removed
+# when the server stops.
 _METRICS_DIR_PREFIX = "country-provider-metrics-"
-if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+if os.environ.get("COUNTRY_PROVIDER_METRICS_MASTER") != str(os.getpid()):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
         prefix=_METRICS_DIR_PREFIX, dir="/dev/shm" if os.path.isdir("/dev/shm") else None
     )
+    os.environ["COUNTRY_PROVIDER_METRICS_MASTER"] = str(os.getpid())
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # gevent: every connection a greenlet. A client slow to send its request, or one keeping an
 # idle connection open, holds a greenlet, not a worker or a thread; a request's head must arrive

@@ -1,5 +1,8 @@
 """deploy/gunicorn.conf.py as gunicorn reads it: gevent workers, bounded keep-alive."""
 
+import os
+import shutil
+
 import gevent.monkey
 import pytest
 from gunicorn.config import Config
@@ -10,6 +13,8 @@ CONFIG = REPO / "deploy" / "gunicorn.conf.py"
 
 
 def gunicorn_settings(monkeypatch, **env: str) -> Config:
+    # What the file sets in the environment (its metrics directory) stays in this test.
+    monkeypatch.setattr(os, "environ", os.environ.copy())
     for name in ("SERVICE", "GUNICORN_WORKER_CONNECTIONS", "GUNICORN_WORKERS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
@@ -21,6 +26,7 @@ def gunicorn_settings(monkeypatch, **env: str) -> Config:
     namespace = {"__file__": str(CONFIG)}
     exec(compile(CONFIG.read_text(), str(CONFIG), "exec"), namespace)  # as gunicorn -c does
     assert patched == [True]
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     config = Config()
     for name, value in namespace.items():
         if name in config.settings:

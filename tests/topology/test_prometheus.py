@@ -28,12 +28,14 @@ def watched(tmp_path_factory):
     """The split topology with the departments' event workers (they relay their outboxes), all
     scraped by Prometheus: each service, and each worker as "<service>-events"."""
     worker_ports = free_ports(DEPARTMENTS)
+    inherited = tmp_path_factory.mktemp("inherited-metrics-dir")
     with split_of_its_own(
         tmp_path_factory,
         "prometheus",
         events=True,
         worker_ports=worker_ports,
         SERVICE_READ_TIMEOUT=str(READ_TIMEOUT),
+        PROMETHEUS_MULTIPROC_DIR=str(inherited),
     ) as split:
         targets = {service: f"{split.host}:{split.ports[service]}" for service in START_ORDER}
         for service, port in worker_ports.items():
@@ -197,3 +199,22 @@ def test_every_dashboard_query_reads_a_metric_the_services_expose(watched):
     assert len(queries) >= 10
     assert read <= exposed, sorted(read - exposed)
     assert {"http_requests_total", "department_calls_total", "replica_lag_seconds_bucket"} <= read
+
+
+def test_each_service_serves_only_its_own_samples(watched):
+    """The services were started with one PROMETHEUS_MULTIPROC_DIR in their environment (see
+    `watched`), as from a shell that has one: each server still keeps its own."""
+    split, _ = watched
+    for service in START_ORDER:
+        path = "/" if service == "portal" else f"/api/{service}/?page_size=1"
+        assert requests.get(f"{split.url(service)}{path}", timeout=10).status_code == 200
+
+    for service in START_ORDER:
+        text = requests.get(f"{split.url(service)}/metrics", timeout=10).text
+        labelled = {
+            sample.labels["service"]
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if "service" in sample.labels
+        }
+        assert labelled == {service}, (service, labelled)
