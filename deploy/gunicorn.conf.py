@@ -21,9 +21,9 @@ if os.environ.get("METRICS_PORT"):
 # when the server stops.
 _METRICS_DIR_PREFIX = "country-provider-metrics-"
 if os.environ.get("COUNTRY_PROVIDER_METRICS_MASTER") != str(os.getpid()):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
-        prefix=_METRICS_DIR_PREFIX, dir="/dev/shm" if os.path.isdir("/dev/shm") else None
-    )
+    # Under $TMPDIR (in the pods, /tmp's 64 MiB volume, not /dev/shm's 16 MiB): each worker's
+    # files start at 1 MiB and grow with the series.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=_METRICS_DIR_PREFIX)
     os.environ["COUNTRY_PROVIDER_METRICS_MASTER"] = str(os.getpid())
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # gevent: every connection a greenlet. A client slow to send its request, or one keeping an

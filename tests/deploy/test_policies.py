@@ -482,6 +482,8 @@ def test_network_policies_allow_the_calls_the_topology_makes_and_no_others(overl
     assert not allows(controller, database, 5432)
     for target in web:
         assert allows(controller, target, 8000), target.name
+    for worker in workers:  # probes only: nothing routes to an event worker
+        assert not allows(controller, worker, 8000), worker.name
         for source in pods:
             calls = (
                 build_topology(service[source.name], all_urls).service_urls if source in web else {}
