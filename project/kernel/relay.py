@@ -74,6 +74,12 @@ async def _prepare_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> No
     await ensure_stream(js, stream)
 
 
+async def _remake_lost_stream(js: JetStreamContext, outbox: type[OutboxEvent]) -> None:
+    """One request while the stream is there: its configuration was set at start."""
+    if not await stream_exists(js, outbox.stream):
+        await _prepare_stream(js, outbox)
+
+
 def _headers(event: OutboxEvent) -> dict[str, str]:
     headers = {"Nats-Msg-Id": str(event.event_id)}
     if event.trace_parent:
@@ -105,14 +111,16 @@ async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.E
     """Publish `outbox` until `stop` is set; waits out a broker or database that is down."""
     stream = outbox.stream
     next_prune = next_stream_check = 0.0
+    check_stream = _prepare_stream  # at start; then every few seconds, that it is still there
     loop = asyncio.get_running_loop()
     while not stop.is_set():
-        if loop.time() >= next_stream_check:  # at start, then every few seconds
+        if loop.time() >= next_stream_check:
             await with_backoff(
-                functools.partial(_prepare_stream, js, outbox),
+                functools.partial(check_stream, js, outbox),
                 what=f"Preparing {stream.name}",
                 stop=stop,
             )
+            check_stream = _remake_lost_stream
             next_stream_check = loop.time() + STREAM_CHECK_SECONDS
         if loop.time() >= next_prune:  # also while there is always something to send
             pruned = await with_backoff(lambda: _prune(outbox), what="Pruning", stop=stop)
