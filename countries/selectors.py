@@ -1,5 +1,6 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connections, router
 from django.db.models import Count, Q, QuerySet
@@ -32,11 +33,12 @@ class LinkCheck:
         answers = {"currencies": self.currencies, "languages": self.languages}
         return [department for department, found in answers.items() if found is None]
 
-    @property
+    # Cached: `fully_linked` asks them for every row of a page.
+    @cached_property
     def broken_currency_codes(self) -> frozenset[str]:
         return _unknown(self.currency_codes, self.currencies)
 
-    @property
+    @cached_property
     def broken_language_codes(self) -> frozenset[str]:
         return _unknown(self.language_codes, self.languages)
 
