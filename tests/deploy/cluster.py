@@ -14,8 +14,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from project.bench.nats import LocalNats
+from project.bench.processes import wait_until_answering
 from project.bench.split import free_ports
 from tests.deploy.manifests import (
     REPO,
@@ -334,22 +333,13 @@ class LocalCluster:
 
     def wait_until(self, pod: Pod, probe: str, timeout: float):
         """Poll a probe as the kubelet would, until it passes (or the process dies)."""
-        url = self.probe_url(pod, probe)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            process = self.processes[pod.name]
-            if process.poll() is not None:
-                raise AssertionError(
-                    f"{pod.name} exited with {process.returncode}:\n{self.log_tail(pod.name)}"
-                )
-            try:
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"{pod.name}: {probe} did not pass within {timeout} s")
+        name, url = f"{pod.name} ({probe})", self.probe_url(pod, probe)
+        try:
+            wait_until_answering(
+                self.processes[pod.name], name, url, self.log_path(pod.name), timeout
+            )
+        except RuntimeError as failure:
+            raise AssertionError(f"{failure}:\n{self.log_tail(pod.name)}") from None
 
     def manage(self, deployment: str, *args: str) -> str:
         """`python manage.py ...` with a Deployment's env, as `kubectl exec` would run it."""
