@@ -7,7 +7,7 @@ PORT ?= 8000
 # The test run on PostgreSQL; Django creates and drops its own test database there.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/country_provider
 
-.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl prometheus image messages clean
+.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl prometheus image wheelhouse messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -75,11 +75,22 @@ prometheus:
 kubectl: install
 	VENV=$(VENV) scripts/ensure-kubectl
 
-# The image of every Deployment and migration Job (needs Docker; not part of `make test`).
+# The image of every Deployment and migration Job (needs Docker; `make test` builds and runs it
+# with an engine of its own, see tests/image). IMAGE_BUILD_ARGS passes pip's settings to the
+# build: an index, a CA bundle, or the wheelhouse below (README, "The image").
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' project/__init__.py)
 IMAGE ?= country-provider:$(VERSION)
+IMAGE_BUILD_ARGS ?=
 image:
-	docker build -f deploy/Dockerfile -t $(IMAGE) .
+	docker build --network host -f deploy/Dockerfile -t $(IMAGE) $(IMAGE_BUILD_ARGS) .
+
+# A wheel of every pinned runtime requirement in deploy/wheelhouse/, for a build with no network.
+# The wheels are for this machine's Python; WHEEL_PYTHON=3.12 fetches those of another.
+WHEEL_PYTHON ?=
+wheelhouse: install
+	$(VENV)/bin/pip download --quiet --disable-pip-version-check --only-binary=:all: \
+		$(if $(WHEEL_PYTHON),--python-version $(WHEEL_PYTHON)) \
+		-r requirements.txt -d deploy/wheelhouse
 
 # Recompile the translations after editing {portal,project/kernel}/locale/*/LC_MESSAGES/django.po.
 messages: install

@@ -64,7 +64,7 @@ class Image:
             r.value[0] for s in stages for r in s.all("RUN") if "collectstatic" in r.value[0]
         )
         return cls(
-            entrypoint=list(runtime.last("ENTRYPOINT").value),
+            entrypoint=list(runtime.last("ENTRYPOINT").value) if runtime.last("ENTRYPOINT") else [],
             cmd=list(runtime.last("CMD").value) if runtime.last("CMD") else [],
             workdir=runtime.workdir,
             env=runtime.env,
