@@ -94,8 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Security headers on every answer, the probes' and the refusals below included.
-    "django.middleware.security.SecurityMiddleware",
+    # Security headers on every answer, the probes' and the refusals below included; the HTTPS
+    # redirect spares loopback hosts (kubectl port-forward).
+    "project.kernel.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.kernel.health.HealthCheckMiddleware",

@@ -52,6 +52,28 @@ def test_https_redirects_browsers_but_not_service_calls_or_probes(client):
     assert client.get("/healthz").status_code == 200
 
 
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_HSTS_SECONDS=31_536_000,
+    ALLOWED_HOSTS=["country-provider.example.org", "localhost", "127.0.0.1", "[::1]"],
+)
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000", "localhost"])
+def test_a_loopback_host_is_served_over_plain_http_as_through_kubectl_port_forward(client, host):
+    page = client.get("/", headers={"host": host})
+
+    assert page.status_code == 200
+    assert "Strict-Transport-Security" not in page  # browsers ignore it over HTTP anyway
+    assert client.get("/", headers={"host": "country-provider.example.org"}).status_code == 301
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["127.0.0.1.example.org"])
+def test_a_host_that_only_looks_like_loopback_is_redirected(client):
+    page = client.get("/", headers={"host": "127.0.0.1.example.org"})
+
+    assert page.status_code == 301
+    assert page["Location"] == "https://127.0.0.1.example.org/"
+
+
 @pytest.mark.parametrize(
     ("path", "data"),
     [
