@@ -57,8 +57,9 @@ lint: install
 architecture: install
 	$(PY) scripts/architecture_diagram.py
 
+# The image test (tests/deploy/image, marked `image`) runs the overlays on PostgreSQL only.
 test-sqlite: install browser kubectl prometheus
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not image"
 
 test-postgres: install browser kubectl prometheus
 	scripts/ensure-postgres
@@ -81,8 +82,9 @@ kubectl: install
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' project/__init__.py)
 IMAGE ?= country-provider:$(VERSION)
 IMAGE_BUILD_ARGS ?=
+DOCKER ?= docker
 image:
-	docker build --network host -f deploy/Dockerfile -t $(IMAGE) $(IMAGE_BUILD_ARGS) .
+	$(DOCKER) build --network host -f deploy/Dockerfile -t $(IMAGE) $(IMAGE_BUILD_ARGS) .
 
 # A wheel of every pinned runtime requirement in deploy/wheelhouse/, for a build with no network.
 # The wheels are for this machine's Python; WHEEL_PYTHON=3.12 fetches those of another.

@@ -138,15 +138,8 @@ class ClusterNetwork:
         else:
             # countries, countries.<namespace>, countries.<namespace>.svc.cluster.local
             service_name, service_port = host.split(".", maxsplit=1)[0], port
-        service = self.manifest.get("Service", service_name)
-        if service is None:
-            raise LookupError(f"no Service {service_name}")
-        declared = self.manifest.service_port(service, service_port)
-        if declared is None:
-            raise LookupError(f"Service {service_name} has no port {service_port}")
-        for pod in self.manifest.service_pods(service):
-            container_port = pod.container_port(declared["targetPort"])
-            if container_port is not None and (pod.name, container_port) in self.local_ports:
+        for pod, container_port in self.manifest.endpoints(service_name, service_port):
+            if (pod.name, container_port) in self.local_ports:
                 return pod.name, self.local_ports[pod.name, container_port]
         raise LookupError(f"Service {service_name}: no running pod")
 

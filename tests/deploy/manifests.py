@@ -271,6 +271,22 @@ class Manifest:
                 return declared
         return None
 
+    def endpoints(self, service_name: str, port: int | str) -> list[tuple[Pod, int]]:
+        """(pod, container port) for every pod a Service sends its `port` to; LookupError when
+        there is no such Service or port."""
+        service = self.get("Service", service_name)
+        if service is None:
+            raise LookupError(f"no Service {service_name}")
+        declared = self.service_port(service, port)
+        if declared is None:
+            raise LookupError(f"Service {service_name} has no port {port}")
+        found = []
+        for pod in self.service_pods(service):
+            container_port = pod.container_port(declared["targetPort"])
+            if container_port is not None:
+                found.append((pod, container_port))
+        return found
+
 
 def image_name(image: str) -> str:
     """The repository of an image reference, without registry-less tag or digest."""
