@@ -36,7 +36,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
-from django.core.management import get_commands
+from django.core.management import get_commands, load_command_class
 
 from project import __version__
 from project.bench.processes import wait_until_answering
@@ -170,12 +170,28 @@ def command_problems(command: Command, *, kubectl: bool = False) -> list[str]:
                 problems.append(f"make {word}: the Makefile has no variable {name}")
             if not is_variable and word not in MAKE_TARGETS:
                 problems.append(f"make {word}: the Makefile has no target {word!r}")
+    if "manage.py" in words:
+        problems += option_problems(words[words.index("manage.py") + 1 :])
     kubectl = kubectl or command.program == "kubectl"
     for word in words:
         value = word.partition("=")[2] if word.startswith("-") else word
         if problem := missing_path(value, kubectl=kubectl):
             problems.append(problem)
     return problems
+
+
+def option_problems(arguments: list[str]) -> list[str]:
+    """`manage.py NAME --option ...`: the options NAME's parser knows."""
+    if not arguments or arguments[0] not in get_commands():
+        return []  # no command named, or an unknown one (text_problems says so)
+    name = arguments[0]
+    parser = load_command_class(get_commands()[name], name).create_parser("manage.py", name)
+    known = {option for action in parser._actions for option in action.option_strings}
+    return [
+        f"manage.py {name} {option}: no such option"
+        for option in (word.partition("=")[0] for word in arguments[1:])
+        if option.startswith("--") and option != "--" and option not in known
+    ]
 
 
 def text_problems(text: str, *, kubectl: bool = False) -> list[str]:
