@@ -73,6 +73,13 @@ class Topology:
     def serves_portal(self) -> bool:
         return self.service in ("all", "portal")
 
+    @property
+    def documented_departments(self) -> tuple[str, ...]:
+        """The departments whose API this process's docs page shows: every one where it serves
+        the portal, the product's front door (fetching the schemas of those served elsewhere
+        from their services); else those it serves."""
+        return DEPARTMENTS if self.serves_portal else self.local_departments
+
     def is_local(self, department: str) -> bool:
         return department in self.local_departments
 

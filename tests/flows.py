@@ -1,6 +1,8 @@
 """Steps the process-level tests share, whatever serves the departments (the split services,
 or the rendered manifests behind an Ingress stand-in)."""
 
+import json
+import re
 from collections.abc import Callable
 
 import requests
@@ -34,3 +36,23 @@ def create_and_link_quenzaland(
     assert response.status_code == 200, response.text
     assert response.json()["fully_linked"] is True
     return "QZ"
+
+
+def schemas_offered(docs_script: str) -> dict[str, str]:
+    """The schemas the API docs page offers in its menu, by name: what the page's start-up
+    script (`/api/docs/?script=`) hands Swagger UI as `urls`."""
+    match = re.search(r'"urls": (\[.*?\])', docs_script, re.DOTALL)
+    assert match is not None, docs_script[:500]
+    return {entry["name"]: entry["url"] for entry in json.loads(match[1])}
+
+
+def schemas_from_the_docs_page(http: requests.Session, base_url: str) -> dict[str, dict]:
+    """Each schema the docs page at `base_url` offers, fetched from there as a browser would."""
+    script = http.get(f"{base_url}/api/docs/", params={"script": ""}, timeout=15)
+    assert script.status_code == 200, script.text[:500]
+    schemas = {}
+    for name, url in schemas_offered(script.text).items():
+        response = http.get(f"{base_url}{url}", headers={"Accept": "application/json"}, timeout=15)
+        assert response.status_code == 200, f"{url}: {response.text[:500]}"
+        schemas[name] = response.json()
+    return schemas

@@ -1,5 +1,10 @@
 import pytest
 from django.core.management import call_command
+from drf_spectacular.validation import validate_schema
+
+from project.kernel.api_docs import RemoteSchemaView
+from project.topology import DEPARTMENTS
+from tests.flows import schemas_offered
 
 
 def test_schema_is_valid_openapi_without_warnings(tmp_path):
@@ -30,6 +35,48 @@ def test_docs_page_is_served(client):
 
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_the_docs_page_offers_each_departments_schema(client):
+    page = client.get("/api/docs/")
+    script = client.get("/api/docs/", {"script": ""})
+
+    assert b'src="/api/docs/?script="' in page.content  # a file, no inline script: the CSP holds
+    assert script["Content-Type"] == "application/javascript"
+    assert schemas_offered(script.text) == {d: f"/api/schema/{d}/" for d in DEPARTMENTS}
+
+
+def test_each_departments_schema_documents_its_own_paths_only(client):
+    everything = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    schemas = {
+        d: client.get(f"/api/schema/{d}/", HTTP_ACCEPT="application/json").json()
+        for d in DEPARTMENTS
+    }
+    paths = {d: set(schema["paths"]) for d, schema in schemas.items()}
+
+    # The departments share the process's paths out between them, each once.
+    assert sorted(p for d in DEPARTMENTS for p in paths[d]) == sorted(everything)
+    for department, schema in schemas.items():
+        validate_schema(schema)
+        assert {f"/api/{department}/", f"/api/v1/{department}/"} <= paths[department]
+        assert schema["info"]["title"] == f"Country Provider API ({department})"
+        # No servers: "Try it out" asks the docs page's own origin, at the paths shown.
+        assert "servers" not in schema
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_a_department_answering_no_schema_is_a_503_naming_it(live_server, rf):
+    """A department's schema fetched from its service (the split portal's way), over real
+    HTTP from this test's server, from a URL that answers JSON, but no OpenAPI document."""
+    view = RemoteSchemaView.as_view(department="languages", url=f"{live_server.url}/api/languages/")
+
+    response = view(rf.get("/api/schema/languages/", HTTP_ACCEPT="application/json")).render()
+
+    assert response.status_code == 503
+    assert response.data == {
+        "detail": "The languages department is unavailable: "
+        "it answered something other than an OpenAPI document."
+    }
 
 
 @pytest.mark.parametrize(
