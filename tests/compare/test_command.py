@@ -108,3 +108,29 @@ def test_quick_comparison_end_to_end(tmp_path):
     assert "Replication lag, from a rename's commit" in done.stdout
     assert "| floor: minimal Django" in done.stdout
     assert "| stack floor: product middleware" in done.stdout
+
+
+def test_a_traced_comparison_says_where_a_portal_page_spent_its_time(tmp_path):
+    output = tmp_path / "compare"
+
+    done = run_command(
+        "--quick", "--scenarios", "portal", "--trace-ratio", "1", "--output", str(output),
+        timeout=300,
+    )  # fmt: skip
+
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    [run] = json.loads((output / "latest.json").read_text())["runs"]
+    services = {
+        "monolith": {"all"},
+        "split": {"portal", "countries", "currencies", "languages"},
+        "replica": {"portal", "countries"},  # the names come from replicas
+    }
+    for topology, expected in services.items():
+        breakdown = run["results"][topology]["portal"]["time_breakdown"]
+        measured = run["results"][topology]["portal"]["requests"]
+        assert 0 < breakdown["traces"] <= measured, topology
+        parts = breakdown["median_ms"]
+        assert expected <= parts.keys(), (topology, parts)
+        assert (topology == "monolith") == ("network" not in parts), (topology, parts)
+        assert parts["total"] > 0
+    assert "Where a portal page's time went" in done.stdout

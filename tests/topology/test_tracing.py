@@ -3,107 +3,28 @@ decodes them with opentelemetry-proto: one portal request is one trace across th
 services, each span under its caller's, every server span carrying the request ID; and a
 replica's worker applying an event links its span to the request that made the change."""
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-    ExportTraceServiceRequest,
-    ExportTraceServiceResponse,
-)
-from opentelemetry.proto.trace.v1.trace_pb2 import Span as SpanMessage
 
 from project.bench.split import START_ORDER, LocalSplit
+from project.bench.traces import (
+    CLIENT,
+    CONSUMER,
+    SERVER,
+    OtlpReceiver,
+    Span,
+    receiving,
+    trace_breakdown,
+)
 from tests.topology.conftest import split_of_its_own
 
 pytestmark = pytest.mark.topology
 
 REQUEST_ID = "tracing-test-0123456789abcdef"
-
-
-@dataclass(frozen=True)
-class Span:
-    service: str
-    name: str
-    kind: int
-    trace_id: str
-    span_id: str
-    parent_id: str
-    attributes: dict[str, str]
-    links: tuple[tuple[str, str], ...]  # (trace ID, span ID) of each linked span
-
-
-class OtlpReceiver(ThreadingHTTPServer):
-    """Answers OTLP/HTTP trace exports (protobuf) and keeps their spans."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.spans: list[Span] = []
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _ExportHandler)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def keep(self, export: ExportTraceServiceRequest) -> None:
-        with self.lock:
-            for resource_spans in export.resource_spans:
-                service = next(
-                    a.value.string_value
-                    for a in resource_spans.resource.attributes
-                    if a.key == "service.name"
-                )
-                for scope_spans in resource_spans.scope_spans:
-                    self.spans.extend(_span(service, span) for span in scope_spans.spans)
-
-
-def _span(service: str, span: SpanMessage) -> Span:
-    return Span(
-        service=service,
-        name=span.name,
-        kind=span.kind,
-        trace_id=span.trace_id.hex(),
-        span_id=span.span_id.hex(),
-        parent_id=span.parent_span_id.hex(),
-        attributes={a.key: a.value.string_value for a in span.attributes},
-        links=tuple((link.trace_id.hex(), link.span_id.hex()) for link in span.links),
-    )
-
-
-class _ExportHandler(BaseHTTPRequestHandler):
-    server: OtlpReceiver
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path == "/v1/traces":
-            self.server.keep(ExportTraceServiceRequest.FromString(body))
-        answer = ExportTraceServiceResponse().SerializeToString()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextmanager
-def receiving() -> Iterator[OtlpReceiver]:
-    receiver = OtlpReceiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    try:
-        yield receiver
-    finally:
-        receiver.shutdown()
-        receiver.server_close()
 
 
 @contextmanager
@@ -128,10 +49,6 @@ def traced_split(
 def traced(tmp_path_factory):
     with traced_split(tmp_path_factory, "tracing") as split_and_receiver:
         yield split_and_receiver
-
-
-SERVER, CLIENT = SpanMessage.SPAN_KIND_SERVER, SpanMessage.SPAN_KIND_CLIENT
-CONSUMER = SpanMessage.SPAN_KIND_CONSUMER
 
 
 def served(spans: list[Span], request_id: str) -> list[Span]:
@@ -188,6 +105,31 @@ def test_one_portal_request_is_one_trace_across_the_four_services(traced):
         ("country-provider-portal", "country-provider-currencies"),
         ("country-provider-portal", "country-provider-languages"),
     }
+
+
+def test_a_portal_trace_says_where_the_page_spent_its_time(traced):
+    """What the comparison prints per topology (--trace-ratio): each service's own time,
+    the database and the network between them, which together account for the whole page."""
+    split, receiver = traced
+    request_id = "breakdown-test-0123456789abcdef"
+
+    requests.get(f"{split.url('portal')}/", headers={"X-Request-ID": request_id}, timeout=10)
+
+    def all_four_served(spans: list[Span]) -> list[Span]:
+        servers = served(spans, request_id)
+        return servers if len({s.service for s in servers}) == 4 else []
+
+    (trace_id,) = {s.trace_id for s in eventually(receiver, all_four_served)}
+    time.sleep(1)  # the client spans, in the same or the next batch
+    with receiver.lock:
+        parts = trace_breakdown([s for s in receiver.spans if s.trace_id == trace_id])
+
+    assert parts is not None
+    services = {"portal", "countries", "currencies", "languages"}
+    assert services | {"network", "total"} <= parts.keys()
+    assert all(parts[name] > 0 for name in [*services, "network"]), parts
+    # Nothing unaccounted for; more than the total only where calls ran in parallel.
+    assert sum(v for k, v in parts.items() if k != "total") >= parts["total"] - 0.01
 
 
 def test_log_lines_carry_the_trace_and_span_ids(traced):

@@ -5,7 +5,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from project.bench.compare.run import TOPOLOGIES, TOPOLOGY_NAMES
+from project.bench.compare.run import TOPOLOGIES, TOPOLOGY_NAMES, breakdown_line
 
 TOPOLOGY_COLOURS = {
     "monolith": "#3b6ea8",
@@ -98,6 +98,14 @@ def format_table(result: dict) -> str:
                         f"\n{name} {scenario}: {row['errors']} errors; the first: "
                         f"`{row['first_error'][:200]}`"
                     )
+        traced = {
+            name: run["results"][name]["portal"]["time_breakdown"]
+            for name in TOPOLOGY_NAMES
+            if "time_breakdown" in run["results"][name].get("portal", {})
+        }
+        if traced:
+            lines += ["", "Where a portal page's time went, from the traces of its measurement:"]
+            lines += [f"- {TOPOLOGY_NAMES[n]}: {breakdown_line(b)}" for n, b in traced.items()]
         call = run["port_call"]
         lag = run["replication_lag"]
         lines += [

@@ -8,6 +8,7 @@ import os
 import platform
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -31,6 +32,7 @@ from project.bench.compare.servers import (
 )
 from project.bench.nats import LocalNats
 from project.bench.split import START_ORDER, LocalSplit, free_ports
+from project.bench.traces import OtlpReceiver, receiving, time_breakdown
 
 # In this order: the write scenario adds countries, so it runs last.
 SCENARIOS = ("portal", "linked", "list", "detail", "write")
@@ -66,6 +68,10 @@ class Options:
     lag_renames: int = 200  # renames timed for the replication lag
     database_url: str = ""  # a PostgreSQL server to make fresh databases on; else SQLite
     quick: bool = False
+    # Above 0, that share of requests is traced (OTLP to a receiver of the run's own) and each
+    # portal measurement says where a page's time went; tracing costs throughput, so it is off
+    # by default.
+    trace_ratio: float = 0.0
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
 
@@ -135,7 +141,12 @@ def scenario_call(scenario: str, target: Target) -> load.Call:
     raise ValueError(f"unknown scenario {scenario!r}")
 
 
-def measure(call: load.Call, options: Options, cap: int | None = None) -> load.LoadResult:
+def measure(
+    call: load.Call,
+    options: Options,
+    cap: int | None = None,
+    after_warmup: Callable[[], None] = lambda: None,
+) -> load.LoadResult:
     cap = min(options.max_requests, cap if cap is not None else options.max_requests)
     if options.warmup > 0:
         load.drive(
@@ -145,6 +156,7 @@ def measure(call: load.Call, options: Options, cap: int | None = None) -> load.L
             # Enough for every worker to serve a few (each loads templates, URLs, connections).
             max_requests=max(1, min(cap, max(cap // 10, options.concurrency * 10))),
         )
+    after_warmup()
     return load.drive(
         call, concurrency=options.concurrency, duration=options.duration, max_requests=cap
     )
@@ -159,6 +171,21 @@ def port_call_summary(samples: list[float]) -> dict:
         "p99_ms": round(load.percentile(ordered, 99) * 1000, 3),
         "mean_ms": round(sum(ordered) / len(ordered) * 1000, 3),
     }
+
+
+def tracing_env(options: Options, receiver: OtlpReceiver | None) -> dict[str, str]:
+    if receiver is None:
+        return {}
+    return {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+        "OTEL_TRACES_SAMPLER_ARG": str(options.trace_ratio),
+        "OTEL_BSP_SCHEDULE_DELAY": "500",  # ms
+    }
+
+
+# Seconds for the last batch of spans to arrive after a measurement (the schedule delay above).
+SPANS_SETTLE = 1.5
 
 
 def common_env(options: Options, static_root: Path) -> dict[str, str]:
@@ -238,7 +265,15 @@ def _replication_results(
     return lag, outage
 
 
-def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -> dict:
+def run_scale(
+    countries: int,
+    options: Options,
+    workdir: Path,
+    env: dict,
+    say,
+    *,
+    receiver: OtlpReceiver | None = None,
+) -> dict:
     scale_dir = workdir / f"countries-{countries}"
     with ExitStack() as databases:
         urls = {name: "" for name in TOPOLOGIES}
@@ -313,10 +348,13 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
             floor_results: dict[str, dict] = {}
             for scenario in options.scenarios:
                 for target in targets:
-                    cap = len(target.write_codes) if scenario == "write" else None
-                    result = measure(scenario_call(scenario, target), options, cap)
-                    results[target.name][scenario] = result.as_dict()
-                    say(f"[{countries} countries] {scenario:>6} {target.name:>8}: {_line(result)}")
+                    result = _measured(scenario, target, options, receiver)
+                    results[target.name][scenario] = result
+                    line = _line_dict(result)
+                    say(f"[{countries} countries] {scenario:>6} {target.name:>8}: {line}")
+                    if "time_breakdown" in result:
+                        went = breakdown_line(result["time_breakdown"])
+                        say(f"[{countries} countries]   where a page's time went: {went}")
                 if scenario == "portal":
                     floors = {
                         "floor": FloorServer(
@@ -359,6 +397,40 @@ def run_scale(countries: int, options: Options, workdir: Path, env: dict, say) -
         "replication_lag": lag,
         "currency_outage": outage,
     }
+
+
+def _measured(
+    scenario: str, target: Target, options: Options, receiver: OtlpReceiver | None
+) -> dict:
+    """One measurement; for the portal with tracing on, with where a page's time went, from
+    the spans of this measurement only."""
+    cap = len(target.write_codes) if scenario == "write" else None
+    if receiver is None or scenario != "portal":
+        return measure(scenario_call(scenario, target), options, cap).as_dict()
+    measured_from = []
+    result = measure(
+        scenario_call(scenario, target),
+        options,
+        cap,
+        after_warmup=lambda: measured_from.append(time.time_ns()),
+    ).as_dict()
+    time.sleep(SPANS_SETTLE)
+    result["time_breakdown"] = time_breakdown(
+        receiver.take(), target="/", since_ns=measured_from[0]
+    )
+    return result
+
+
+def breakdown_line(breakdown: dict) -> str:
+    """`12.3 ms: portal 4.0, countries 3.1, ..., network 2.0 (medians of N traces)`: each
+    service's own time, PostgreSQL's, and the calls' time between the services, summed over
+    the calls, which overlap where they run in parallel."""
+    medians = dict(breakdown["median_ms"])
+    if "total" not in medians:
+        return "no complete trace"
+    total = medians.pop("total")
+    parts = ", ".join(f"{name} {value:.1f}" for name, value in medians.items())
+    return f"{total:.1f} ms: {parts} (medians of {breakdown['traces']} traces)"
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -485,14 +557,15 @@ def run(options: Options, say: Callable[[str], None] = print) -> dict:
     if options.database_url:
         database = f"PostgreSQL {postgres_version(options.database_url)} (fresh databases)"
     runs = []
-    with tempfile.TemporaryDirectory(prefix="compare-topologies-") as tmp:
-        workdir = Path(tmp)
-        env = common_env(options, workdir / "static")
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="compare-")))
+        receiver = stack.enter_context(receiving()) if options.trace_ratio > 0 else None
+        env = {**common_env(options, workdir / "static"), **tracing_env(options, receiver)}
         # Static files once, with every app installed: the same files for all processes.
         collector = LocalMonolith(ports={"all": 0}, data_dir=workdir / "collect", extra_env=env)
         collector.manage("all", "collectstatic", "--noinput", "--verbosity=0")
         for countries in options.countries:
-            runs.append(run_scale(countries, options, workdir, env, say))
+            runs.append(run_scale(countries, options, workdir, env, say, receiver=receiver))
     finished = datetime.now(UTC)
     return {
         "run_id": options.run_id,

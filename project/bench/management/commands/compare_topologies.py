@@ -79,6 +79,12 @@ class Command(BaseCommand):
             "--lag-renames", type=int, help="renames timed for the replication lag (default 200)"
         )
         parser.add_argument(
+            "--trace-ratio",
+            type=float,
+            help="share of requests traced, e.g. 0.1: prints where a portal page's time goes "
+            "per topology (default 0: no tracing, which costs throughput)",
+        )
+        parser.add_argument(
             "--output",
             type=Path,
             default=settings.BASE_DIR / "var" / "compare",
@@ -95,6 +101,8 @@ class Command(BaseCommand):
         chosen.update({k: v for k, v in given.items() if k in _OPTION_NAMES and v is not None})
         if "workers" in chosen and "split_workers" not in chosen:
             chosen["split_workers"] = max(1, chosen["workers"] // 4)
+        if not 0 <= chosen.get("trace_ratio", 0) <= 1:
+            raise CommandError("--trace-ratio must be between 0 and 1")
         for name in ("duration", "concurrency", "workers", "split_workers"):
             if name in chosen and chosen[name] <= 0:
                 raise CommandError(f"--{name.replace('_', '-')} must be positive")
@@ -131,4 +139,5 @@ _OPTION_NAMES = {
     "scenarios",
     "max_requests",
     "port_calls",
+    "trace_ratio",
 }
