@@ -4,7 +4,7 @@ serves HTTPS there, so it is answered over plain HTTP instead of sent to https:/
 
 from ipaddress import ip_address
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.middleware.security import SecurityMiddleware as DjangoSecurityMiddleware
 
@@ -21,7 +21,7 @@ def is_loopback_host(host: str) -> bool:
 
 
 class SecurityMiddleware(DjangoSecurityMiddleware):
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+    def process_request(self, request: HttpRequest) -> HttpResponsePermanentRedirect | None:
         redirect = super().process_request(request)
         # Only a redirect has read the Host header (and so validated it): probes by pod IP
         # never get here with a host ALLOWED_HOSTS would refuse.
