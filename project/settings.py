@@ -28,6 +28,12 @@ try:
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must not be empty.")
 except ImproperlyConfigured as error:
+    if not DEBUG and "SECRET_KEY" in str(error):
+        # Most often a checkout where `make run` has not yet written its development .env.
+        error = ImproperlyConfigured(
+            f"{error}. For development on this machine, `make run` writes a .env with one "
+            "(or set DEBUG=1); anywhere else, set SECRET_KEY to a long random value."
+        )
     # A process that is configured wrongly stops at once, saying what to set.
     sys.exit(f"Configuration error: {error}")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

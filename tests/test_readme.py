@@ -414,6 +414,7 @@ def test_manage_py_says_what_to_set_before_make_run(tmp_path):
     assert result.returncode != 0
     assert result.stderr.startswith("Configuration error:"), result.stderr
     assert "SECRET_KEY" in result.stderr
+    assert "`make run` writes a .env" in result.stderr
     assert not (clone / "var").exists()
 
 
