@@ -37,10 +37,15 @@ class Command(BaseCommand):
         outboxes = [department(name).outbox for name in topology.local_departments]
         streams = [event_stream(name) for name in topology.replicated_departments]
         if not outboxes and not streams:
-            raise CommandError(
+            nothing = (
                 f"SERVICE={topology.service} with READ_MODEL={topology.read_model} neither "
                 "publishes nor reads events."
             )
+            if not health:
+                raise CommandError(nothing)
+            # A worker Deployment left in place when READ_MODEL is switched to live: it stays
+            # healthy and idle rather than crash-looping.
+            logger.warning("%s Idle until stopped.", nothing)
         logger.info(
             "Event worker of %s: publishing %s; replicating %s; broker %s",
             topology.service,
@@ -58,9 +63,15 @@ class Command(BaseCommand):
             loop.add_signal_handler(signum, stop.set)
         probes = await _probe_servers() if health else []
         name = f"{settings.TOPOLOGY.service}-events"
-        connection = await with_backoff(
-            lambda: connect(settings.NATS_URL, name=name), what="Connecting to NATS", stop=stop
-        )
+        connection = None
+        if outboxes or streams:
+            connection = await with_backoff(
+                lambda: connect(settings.NATS_URL, name=name),
+                what="Connecting to NATS",
+                stop=stop,
+            )
+        else:
+            await stop.wait()
         if connection is not None:
             js = connection.jetstream(timeout=5)
             durable = f"{settings.TOPOLOGY.service}-replica"
