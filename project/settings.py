@@ -47,7 +47,10 @@ HTTPS = env.bool("HTTPS", default=not DEBUG)
 # reaches the process directly could send either.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
-SECURE_SSL_REDIRECT = HTTPS
+# HttpsRedirectMiddleware redirects instead, sparing loopback hosts; its deployment check
+# (kernel.W001) stands in for Django's.
+SECURE_SSL_REDIRECT = False
+SILENCED_SYSTEM_CHECKS = ["security.W008"]
 # Service-to-service calls and probes stay plain HTTP inside the cluster.
 SECURE_REDIRECT_EXEMPT = [r"^api/", r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
@@ -100,9 +103,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Security headers on every answer, the probes' and the refusals below included; the HTTPS
-    # redirect spares loopback hosts (kubectl port-forward).
-    "project.kernel.security.SecurityMiddleware",
+    # Security headers on every answer, the probes' and the refusals below included.
+    "django.middleware.security.SecurityMiddleware",
+    # Plain HTTP sent on to HTTPS (with HTTPS=true), loopback hosts spared (port-forward).
+    "project.kernel.security.HttpsRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
     # Health answers before host validation, so kubelet probes by pod IP work.
     "project.kernel.health.HealthCheckMiddleware",

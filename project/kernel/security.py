@@ -1,12 +1,18 @@
-"""Django's SecurityMiddleware, with one exception to its HTTPS redirect: a request to a loopback
-host (`kubectl port-forward`, a browser on the same machine) never crossed a network, and nothing
-serves HTTPS there, so it is answered over plain HTTP instead of sent to https://localhost/."""
+"""Plain HTTP sent on to HTTPS, but for a loopback host: a request to localhost, 127.0.0.0/8 or
+::1 (`kubectl port-forward`, a browser on the same machine) never crossed a network, and nothing
+serves HTTPS there, so it is answered as it came instead of sent to https://localhost/.
 
+Django's own redirect (SECURE_SSL_REDIRECT) knows no exemption by host, so it stays off and
+this middleware redirects; Django's SecurityMiddleware still sets every security header. The
+deployment check that SECURE_SSL_REDIRECT is on is replaced by one for HTTPS."""
+
+import re
 from ipaddress import ip_address
 
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
-from django.middleware.security import SecurityMiddleware as DjangoSecurityMiddleware
 
 
 def is_loopback_host(host: str) -> bool:
@@ -20,11 +26,34 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-class SecurityMiddleware(DjangoSecurityMiddleware):
-    def process_request(self, request: HttpRequest) -> HttpResponsePermanentRedirect | None:
-        redirect = super().process_request(request)
-        # Only a redirect has read the Host header (and so validated it): probes by pod IP
-        # never get here with a host ALLOWED_HOSTS would refuse.
-        if redirect is not None and is_loopback_host(request.get_host()):
-            return None
-        return redirect
+class HttpsRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.exempt = [re.compile(pattern) for pattern in settings.SECURE_REDIRECT_EXEMPT]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.HTTPS
+            and not request.is_secure()
+            and not any(pattern.search(request.path.lstrip("/")) for pattern in self.exempt)
+            # Read only now: probes by pod IP (exempt above) never meet ALLOWED_HOSTS here.
+            and not is_loopback_host(request.get_host())
+        ):
+            return HttpResponsePermanentRedirect(
+                f"https://{request.get_host()}{request.get_full_path()}"
+            )
+        return self.get_response(request)
+
+
+@register(Tags.security, deploy=True)
+def check_https(app_configs, **kwargs) -> list[Warning]:
+    """In place of Django's security.W008 (silenced, as SECURE_SSL_REDIRECT stays off)."""
+    if settings.HTTPS and "project.kernel.security.HttpsRedirectMiddleware" in settings.MIDDLEWARE:
+        return []
+    return [
+        Warning(
+            "Browsers are not sent on to HTTPS: set HTTPS=true (the default without DEBUG), "
+            "with project.kernel.security.HttpsRedirectMiddleware in MIDDLEWARE.",
+            id="kernel.W001",
+        )
+    ]

@@ -21,21 +21,33 @@ from tests.processes import manage
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
-def test_production_settings_pass_the_deployment_checklist_without_warnings():
+def deployment_check(**variables: str):
     env = {
         "PATH": "/usr/bin:/bin",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "country-provider.example.org",
         "DATA_DIR": str(BASE_DIR / "var" / "check-deploy"),
+        **variables,
     }
-    result = manage(BASE_DIR, env, "check", "--deploy", "--fail-level", "WARNING", timeout=60)
+    return manage(BASE_DIR, env, "check", "--deploy", "--fail-level", "WARNING", timeout=60)
+
+
+def test_production_settings_pass_the_deployment_checklist_without_warnings():
+    result = deployment_check()
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-@override_settings(SECURE_SSL_REDIRECT=True, SESSION_COOKIE_SECURE=True)
+def test_the_deployment_checklist_warns_when_browsers_are_not_sent_on_to_https():
+    result = deployment_check(HTTPS="false")
+
+    assert result.returncode == 1
+    assert "(kernel.W001) Browsers are not sent on to HTTPS" in result.stderr
+
+
+@override_settings(HTTPS=True, SESSION_COOKIE_SECURE=True)
 def test_security_headers_on_every_page(client):
     response = client.get("/", secure=True)
 
@@ -44,7 +56,7 @@ def test_security_headers_on_every_page(client):
     assert response["X-Frame-Options"] == "DENY"
 
 
-@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31_536_000)
+@override_settings(HTTPS=True, SECURE_HSTS_SECONDS=31_536_000)
 def test_https_redirects_browsers_but_not_service_calls_or_probes(client):
     assert client.get("/").status_code == 301
     assert client.get("/", secure=True)["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -53,7 +65,7 @@ def test_https_redirects_browsers_but_not_service_calls_or_probes(client):
 
 
 @override_settings(
-    SECURE_SSL_REDIRECT=True,
+    HTTPS=True,
     SECURE_HSTS_SECONDS=31_536_000,
     ALLOWED_HOSTS=["country-provider.example.org", "localhost", "127.0.0.1", "[::1]"],
 )
@@ -66,7 +78,7 @@ def test_a_loopback_host_is_served_over_plain_http_as_through_kubectl_port_forwa
     assert client.get("/", headers={"host": "country-provider.example.org"}).status_code == 301
 
 
-@override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["127.0.0.1.example.org"])
+@override_settings(HTTPS=True, ALLOWED_HOSTS=["127.0.0.1.example.org"])
 def test_a_host_that_only_looks_like_loopback_is_redirected(client):
     page = client.get("/", headers={"host": "127.0.0.1.example.org"})
 
