@@ -7,7 +7,7 @@ PORT ?= 8000
 # The test run on PostgreSQL; Django creates and drops its own test database there.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/country_provider
 
-.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl prometheus image wheelhouse messages clean
+.PHONY: run test split compare load install lint architecture test-sqlite test-postgres browser kubectl prometheus wrk image wheelhouse messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -36,7 +36,7 @@ split: install
 	DEBUG=1 $(PY) manage.py run_split $(SPLIT_OPTIONS)
 
 # Monolith vs split, measured side by side (see README); writes var/compare/.
-compare: install
+compare: install wrk
 	DEBUG=1 $(PY) manage.py compare_topologies
 
 # A bounded mixed load on the split topology; fails on any 5xx or lost write.
@@ -58,10 +58,10 @@ architecture: install
 	$(PY) scripts/architecture_diagram.py
 
 # The image test (tests/deploy/image, marked `image`) runs the overlays on PostgreSQL only.
-test-sqlite: install browser kubectl prometheus
+test-sqlite: install browser kubectl prometheus wrk
 	$(PY) -m pytest -m "not image"
 
-test-postgres: install browser kubectl prometheus
+test-postgres: install browser kubectl prometheus wrk
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
 
@@ -71,6 +71,10 @@ browser:
 # The metrics tests scrape the services with Debian's Prometheus.
 prometheus:
 	scripts/ensure-prometheus
+
+# The comparison's load generator for GET scenarios: Debian's wrk.
+wrk:
+	scripts/ensure-wrk
 
 # The deploy tests render deploy/k8s with kubectl's built-in kustomize (v5).
 kubectl: install

@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from project.bench.compare import load
+from project.bench.compare import load, wrk
+from project.bench.compare.repetitions import combined
 from project.bench.compare.run import targets
 
 
@@ -102,7 +103,7 @@ def test_nearest_rank_percentile(q, expected):
 
 def test_targets_compare_the_ratios_the_issue_sets():
     def row(rps, p50):
-        return {"rps": rps, "p50_ms": p50}
+        return {"rps": rps, "p50_ms": p50, "repetitions": [{"rps": rps, "p50_ms": p50}]}
 
     runs = [
         {
@@ -142,3 +143,63 @@ def test_targets_compare_the_ratios_the_issue_sets():
     assert checks["replica portal p50 / monolith portal p50 (25,000 countries)"] == (1.375, False)
     assert checks["replication lag p99, currencies to portal (250 countries)"] == (120.0, True)
     assert checks["replication lag p99, currencies to portal (25,000 countries)"] == (None, False)
+
+
+def repetition(rps: float, p50: float) -> dict:
+    return {
+        "generator": "wrk", "concurrency": 2, "requests": 100, "errors": 0, "first_error": None,
+        "capped": False, "rps": rps, "p50_ms": p50, "p95_ms": p50, "p99_ms": p50,
+        "mean_ms": p50, "max_ms": p50, "client_cpu_share": 0.1,
+    }  # fmt: skip
+
+
+def test_a_target_is_met_only_when_every_repetition_meets_it():
+    monolith = combined([repetition(600, 6), repetition(600, 6), repetition(600, 6)])
+    replica = combined([repetition(540, 7), repetition(420, 7), repetition(600, 7)])
+    runs = [
+        {
+            "countries": 250,
+            "floor": None,
+            "results": {
+                "monolith": {"portal": monolith},
+                "split": {},
+                "replica": {"portal": replica},
+            },
+            "replication_lag": {"renames": 200, "missed": 0, "p99_ms": 120.0},
+        }
+    ]
+
+    (throughput,) = [c for c in targets(runs) if c["target"].startswith("replica portal req/s")]
+
+    assert (throughput["value"], throughput["range"]) == (0.9, [0.7, 1.0])
+    assert throughput["ok"] is False  # the median meets 0.8x, one repetition does not
+
+
+def test_repetitions_combine_into_medians_with_their_range():
+    row = combined([repetition(100, 9), repetition(300, 3), repetition(200, 5)])
+
+    assert (row["rps"], row["spread"]["rps"]) == (200, [100, 300])
+    assert (row["p50_ms"], row["spread"]["p50_ms"]) == (5, [3, 9])
+    assert row["requests"] == 300
+    assert len(row["repetitions"]) == 3
+
+
+def test_wrk_measures_a_loopback_server_and_says_what_it_cost():
+    with loopback_server() as url:
+        result, cpu_seconds = wrk.drive(
+            url.rstrip("/"), ["/a", "/b"], concurrency=2, duration=1, max_requests=100_000
+        )
+
+    assert result.requests > 0 and result.errors == 0
+    assert 0 < result.p50_ms <= result.p99_ms <= result.max_ms
+    assert 0 < cpu_seconds < 5
+
+
+def test_wrk_counts_an_unexpected_status_as_an_error():
+    with loopback_server(status=503) as url:
+        result, _cpu = wrk.drive(url, ["/"], concurrency=1, duration=1, max_requests=50)
+
+    assert result.requests > 0
+    assert result.errors == result.requests
+    assert result.rps == 0
+    assert "not 2xx/3xx" in (result.first_error or "")

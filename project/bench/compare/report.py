@@ -26,26 +26,40 @@ def _cell(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _ratio_cell(value) -> str:
-    return "-" if value is None else f"{value:.2f}x"
+def _ratio_cell(value, bounds=None) -> str:
+    if value is None:
+        return "-"
+    if bounds is None or bounds[0] == bounds[1]:
+        return f"{value:.2f}x"
+    return f"{value:.2f}x ({bounds[0]:.2f} to {bounds[1]:.2f})"
+
+
+def _spread_cell(row: dict, key: str, digits: int) -> str:
+    """The median, and where there are several repetitions their range: `132.8 (126.0 to 140.1)`."""
+    low, high = row.get("spread", {}).get(key, (None, None))
+    if len(row.get("repetitions", ())) < 2 or low is None:
+        return _cell(row[key], digits)
+    return f"{_cell(row[key], digits)} ({_cell(low, digits)} to {_cell(high, digits)})"
 
 
 def _measured_cells(row: dict | None) -> list[str]:
     if row is None:
-        return ["-"] * 5
+        return ["-"] * 6
+    cpu = row.get("client_cpu_share")
     return [
-        _cell(row["rps"]),
-        _cell(row["p50_ms"], 2),
+        _spread_cell(row, "rps", 1),
+        _spread_cell(row, "p50_ms", 2),
         _cell(row["p95_ms"], 2),
         _cell(row["p99_ms"], 2),
         str(row["errors"]),
+        "-" if cpu is None else f"{row['generator']} {cpu:.2f}",
     ]
 
 
-def _target_cell(value, unit: str) -> str:
+def _target_cell(value, unit: str, bounds=None) -> str:
     if value is None:
         return "-"
-    return f"{value:.2f}x" if unit == "x" else f"{value:,.0f} ms"
+    return _ratio_cell(value, bounds) if unit == "x" else f"{value:,.0f} ms"
 
 
 def _outage_line(name: str, answer: dict | str) -> str:
@@ -68,7 +82,10 @@ def format_table(result: dict) -> str:
         f"{options['split_workers']} worker(s) per service x 4; with replicas, a NATS server and "
         "an event worker per service too. gevent workers (a greenlet per connection). "
         f"Closed loop, {options['concurrency']} connections, {options['duration']:g} s per "
-        f"scenario after {options['warmup']:g} s warm-up.",
+        f"scenario after {options['warmup']:g} s warm-up, {options['repetitions']} repetitions "
+        "with the topologies interleaved: medians, (min to max) where they differ, a ratio taken "
+        "per repetition. GET scenarios from wrk, writes from the Python driver; the cores each "
+        "used beside its figures.",
     ]
     for run in result["runs"]:
         lines += [
@@ -77,15 +94,18 @@ def format_table(result: dict) -> str:
             f"portal page {run['portal_page_bytes']:,} bytes)",
             "",
             "| Scenario | Topology | req/s | p50 ms | p95 ms | p99 ms | errors "
-            "| req/s / monolith | p50 / monolith |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+            "| load generator, cores | req/s / monolith | p50 / monolith |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for scenario in result["scenarios"]:
             for name in TOPOLOGY_NAMES:
                 ratio = run["ratios"].get(name, {}).get(scenario, {})
                 cells = [scenario, TOPOLOGY_NAMES[name]]
                 cells += _measured_cells(run["results"][name].get(scenario))
-                cells += [_ratio_cell(ratio.get("rps")), _ratio_cell(ratio.get("p50_ms"))]
+                cells += [
+                    _ratio_cell(ratio.get("rps"), ratio.get("rps_range")),
+                    _ratio_cell(ratio.get("p50_ms"), ratio.get("p50_ms_range")),
+                ]
                 lines.append("| " + " | ".join(cells) + " |")
         for key, label in FLOORS.items():
             if run.get(key):
@@ -128,7 +148,7 @@ def format_table(result: dict) -> str:
             comparison = "≥" if "req/s" in target["target"] else "≤"
             unit = target.get("unit", "x")
             lines.append(
-                f"| {target['target']} | {_target_cell(target['value'], unit)} "
+                f"| {target['target']} | {_target_cell(target['value'], unit, target['range'])} "
                 f"| {comparison} {_target_cell(target['limit'], unit)} "
                 f"| {'yes' if target['ok'] else '**no**'} |"
             )
@@ -158,7 +178,15 @@ def write_chart(result: dict, path: Path) -> None:
                 middle = (len(series) - 1) / 2
                 positions = [i + (offset - middle) * width for i in range(len(scenarios))]
                 heights = [value[key] if value else 0 for value in values]
-                bars = ax.bar(positions, heights, width, label=name, color=TOPOLOGY_COLOURS[name])
+                spreads = [(value or {}).get("spread", {}).get(key) for value in values]
+                errors = [
+                    [h - s[0] if s else 0 for h, s in zip(heights, spreads, strict=True)],
+                    [s[1] - h if s else 0 for h, s in zip(heights, spreads, strict=True)],
+                ]
+                bars = ax.bar(
+                    positions, heights, width, yerr=errors, capsize=2, label=name,
+                    color=TOPOLOGY_COLOURS[name],
+                )  # fmt: skip
                 for bar, value in zip(bars, values, strict=True):
                     if value:
                         ax.annotate(

@@ -15,6 +15,7 @@ QUICK = {
     "concurrency": 2,
     "countries": (250,),
     "max_requests": 40,
+    "repetitions": 2,
     "port_calls": 1_000,
     "lag_renames": 20,
 }
@@ -72,7 +73,12 @@ class Command(BaseCommand):
             "--scenarios", type=_scenarios, help=f"any of {','.join(SCENARIOS)} (default all)"
         )
         parser.add_argument(
-            "--max-requests", type=int, help="hard cap per measurement (default 20000)"
+            "--max-requests", type=int, help="hard cap per measurement (default 1000000)"
+        )
+        parser.add_argument(
+            "--repetitions",
+            type=int,
+            help="of every measurement, the topologies interleaved (default 3)",
         )
         parser.add_argument("--port-calls", type=int, help="port calls each way (default 1000)")
         parser.add_argument(
@@ -103,7 +109,7 @@ class Command(BaseCommand):
             chosen["split_workers"] = max(1, chosen["workers"] // 4)
         if not 0 <= chosen.get("trace_ratio", 0) <= 1:
             raise CommandError("--trace-ratio must be between 0 and 1")
-        for name in ("duration", "concurrency", "workers", "split_workers"):
+        for name in ("duration", "concurrency", "workers", "split_workers", "repetitions"):
             if name in chosen and chosen[name] <= 0:
                 raise CommandError(f"--{name.replace('_', '-')} must be positive")
         database_url = os.environ.get("DATABASE_URL", "")
@@ -139,5 +145,6 @@ _OPTION_NAMES = {
     "scenarios",
     "max_requests",
     "port_calls",
+    "repetitions",
     "trace_ratio",
 }
