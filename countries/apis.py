@@ -17,7 +17,7 @@ from countries.selectors import (
     linked_countries,
 )
 from countries.services import country_create, country_update
-from project.kernel.records import RecordOperations
+from project.kernel.records import ChangeSerializer, RecordOperations
 from project.kernel.rest import (
     PAGE_PARAMETERS,
     ListFilterSerializer,
@@ -140,7 +140,7 @@ class CountryDetailApi(APIView):
     model = Country
     name = "Country"
 
-    class CountryUpdateInputSerializer(serializers.Serializer):
+    class CountryUpdateInputSerializer(ChangeSerializer):
         name = name_input(Country)
         currency_code = _link_field()
         language_code = _link_field()

@@ -100,6 +100,22 @@ def test_each_department_is_documented_under_its_own_names(
     }
 
 
+def test_every_patch_body_is_documented_as_naming_at_least_one_field(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    bodies = [
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for operations in schema["paths"].values()
+        for method, operation in operations.items()
+        if method == "patch"
+    ]
+
+    assert len(bodies) == 3
+    for reference in bodies:
+        body = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+        assert body["minProperties"] == 1
+        assert "required" not in body  # any one of them
+
+
 @pytest.mark.django_db(databases="__all__")
 @pytest.mark.parametrize(
     ("path", "title"),

@@ -21,8 +21,12 @@ _WRITES = [
 
 def document_errors_and_public_reads(result, generator, request, public):
     """A drf-spectacular post-processing hook: every operation documents its error answers,
-    and reads state that they need no credentials."""
+    and reads state that they need no credentials; a PATCH body (drf-spectacular names its
+    component Patched...) names at least one field (see ChangeSerializer)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas.items():
+        if name.startswith("Patched"):
+            schema["minProperties"] = 1
     schemas["ErrorDetail"] = {
         "type": "object",
         "properties": {"detail": {"type": "string"}},

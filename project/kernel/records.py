@@ -64,7 +64,17 @@ class RecordCreateSerializer(serializers.Serializer):
         self.fields["name"] = name_input(model)
 
 
-class RecordUpdateSerializer(serializers.Serializer):
+class ChangeSerializer(serializers.Serializer):
+    """A PATCH body: at least one of its fields. An empty body, or one naming no field it knows
+    (a misspelt name), would change nothing and answer 200 as if it had."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(f"Send at least one of: {', '.join(self.fields)}.")
+        return attrs
+
+
+class RecordUpdateSerializer(ChangeSerializer):
     # A record's new name.
     def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -242,6 +242,18 @@ def test_invalid_patch_changes_nothing(dept, staff):
     assert dept.factory._meta.model.objects.get().name == "Old"
 
 
+@pytest.mark.parametrize("body", [{}, {"nmae": "Misspelt"}])
+def test_a_patch_that_names_no_field_is_refused(dept, staff, body):
+    dept.factory(code=dept.code_stored, name="Old")
+
+    response = staff.patch(f"{dept.url}{dept.code_stored}/", body, format="json")
+
+    assert response.status_code == 400
+    (message,) = response.json()["non_field_errors"]
+    assert message.startswith("Send at least one of: name")  # countries: and its links
+    assert dept.factory._meta.model.objects.get().name == "Old"
+
+
 def test_reads_are_public_and_anonymous_writes_are_401(dept, api):
     dept.factory(code=dept.code_stored)
 
