@@ -86,6 +86,14 @@ def test_quick_comparison_end_to_end(tmp_path):
     portal_ratio = run["ratios"]["replica"]["portal"]
     assert portal_ratio["rps_range"][0] <= portal_ratio["rps"] <= portal_ratio["rps_range"][1]
     assert all(set(run["ratios"][name]) == set(SCENARIOS) for name in SPLIT_TOPOLOGIES)
+    open_loop = run["open_loop"]
+    assert open_loop["capacity_rps"] == run["results"]["monolith"]["portal"]["rps"]
+    for topology in TOPOLOGIES:
+        [at_half] = open_loop["sweeps"][topology]  # --quick: half the monolith's capacity
+        assert at_half["share"] == 0.5
+        assert at_half["offered_rps"] == max(1.0, round(open_loop["capacity_rps"] * 0.5, 1))
+        assert at_half["requests"] > 0 and at_half["errors"] == 0, at_half
+        assert 0 < at_half["p50_ms"] <= at_half["p99_ms"]
     lag = run["replication_lag"]
     assert (lag["renames"], lag["seen"], lag["missed"]) == (20, 20, 0)
     assert 0 < lag["p50_ms"] <= lag["p99_ms"] <= lag["max_ms"]
@@ -116,6 +124,7 @@ def test_quick_comparison_end_to_end(tmp_path):
     assert len(list(output.glob("compare-*.json"))) == 1
     assert "| portal | split, replicas fed by events |" in done.stdout
     assert "Replication lag, from a rename's commit" in done.stdout
+    assert "Open loop: the portal at fixed arrival rates" in done.stdout
     assert "| floor: minimal Django" in done.stdout
     assert "| stack floor: product middleware" in done.stdout
 

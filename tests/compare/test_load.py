@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from project.bench.compare import load, wrk
+from project.bench.compare import load, openloop, wrk
 from project.bench.compare.repetitions import combined
 from project.bench.compare.run import targets
 
@@ -203,3 +203,28 @@ def test_wrk_counts_an_unexpected_status_as_an_error():
     assert result.errors == result.requests
     assert result.rps == 0
     assert "not 2xx/3xx" in (result.first_error or "")
+
+
+def test_the_open_loop_keeps_its_rate_and_counts_latency_from_when_a_request_was_due():
+    with loopback_server(delay=0.02) as url:
+        steady = openloop.drive(url, rate=20, duration=1, max_requests=1_000)
+        # One connection, at least 20 ms a request, 100 requests a second offered: a queue
+        # builds, and the waiting shows in the latency although each answer takes 20 ms.
+        queued = openloop.drive(url, rate=100, duration=0.5, max_requests=1_000, max_connections=1)
+
+    assert (steady.requests, steady.errors) == (20, 0)
+    assert steady.p99_ms < 500
+    assert queued.requests == 50 and queued.errors == 0
+    assert queued.connections == 1
+    assert queued.p99_ms > 500  # the last requests waited for the ~49 before them
+    assert queued.achieved_rps < 50
+
+
+def test_the_open_loop_counts_an_unexpected_status_and_a_refused_connection():
+    with loopback_server(status=503) as url:
+        refused_answers = openloop.drive(url, rate=10, duration=0.5, max_requests=100)
+    refused = openloop.drive("http://127.0.0.1:1/", rate=10, duration=0.5, max_requests=100)
+
+    assert refused_answers.errors == refused_answers.requests == 5
+    assert refused.errors == refused.requests == 5
+    assert refused.achieved_rps == 0

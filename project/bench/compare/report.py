@@ -73,6 +73,33 @@ def _outage_line(name: str, answer: dict | str) -> str:
     )
 
 
+def _open_loop_lines(open_loop: dict | None) -> list[str]:
+    if not open_loop:
+        return []
+    names = list(open_loop["sweeps"])
+    lines = [
+        "",
+        "Open loop: the portal at fixed arrival rates, as shares of the monolith's closed-loop "
+        f"{open_loop['capacity_rps']:,.1f} req/s; each latency counted from when its request "
+        "was due (p50 / p99 ms, errors):",
+        "",
+        "| Share | Offered req/s | " + " | ".join(TOPOLOGY_NAMES[n] for n in names) + " |",
+        "|--:|--:|" + "--:|" * len(names),
+    ]
+    rows = zip(*(open_loop["sweeps"][n] for n in names), strict=True)
+    for row in rows:
+        cells = [f"{r['p50_ms']:,.1f} / {r['p99_ms']:,.1f}, {r['errors']}" for r in row]
+        lines.append(
+            f"| {row[0]['share']:.2f} | {row[0]['offered_rps']:,.1f} | " + " | ".join(cells) + " |"
+        )
+    passes = [
+        f"{TOPOLOGY_NAMES[n]} at {_cell(at)} req/s" if at else f"{TOPOLOGY_NAMES[n]} at none tried"
+        for n, at in open_loop["p99_passes_bound_at"].items()
+    ]
+    lines += ["", f"p99 passes {open_loop['p99_bound_ms']:,.0f} ms: " + "; ".join(passes) + "."]
+    return lines
+
+
 def format_table(result: dict) -> str:
     options = result["options"]
     lines = [
@@ -126,6 +153,7 @@ def format_table(result: dict) -> str:
         if traced:
             lines += ["", "Where a portal page's time went, from the traces of its measurement:"]
             lines += [f"- {TOPOLOGY_NAMES[n]}: {breakdown_line(b)}" for n, b in traced.items()]
+        lines += _open_loop_lines(run.get("open_loop"))
         call = run["port_call"]
         lag = run["replication_lag"]
         lines += [
@@ -164,9 +192,12 @@ def write_chart(result: dict, path: Path) -> None:
 
     runs = result["runs"]
     scenarios = list(result["scenarios"])
+    open_loop = any(run.get("open_loop") for run in runs)
+    rows = 3 if open_loop else 2
     figure, axes = plt.subplots(
-        2, len(runs), figsize=(6.5 * len(runs), 8), squeeze=False, constrained_layout=True
-    )
+        rows, len(runs), figsize=(6.5 * len(runs), 4 * rows), squeeze=False,
+        constrained_layout=True,
+    )  # fmt: skip
     width = 0.8 / (len(TOPOLOGIES) + len(FLOORS))
     for column, run in enumerate(runs):
         series = {name: [run["results"][name].get(s) for s in scenarios] for name in TOPOLOGIES}
@@ -201,6 +232,9 @@ def write_chart(result: dict, path: Path) -> None:
             ax.set_ylabel(label)
             ax.set_title(f"{run['countries']:,} countries: {label}")
             ax.grid(axis="y", alpha=0.3)
+    for column, run in enumerate(runs):
+        if run.get("open_loop"):
+            _open_loop_chart(axes[2][column], run)
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     figure.suptitle(
@@ -211,6 +245,23 @@ def write_chart(result: dict, path: Path) -> None:
     )
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def _open_loop_chart(ax, run: dict) -> None:
+    """p99 (solid) and p50 (dashed) latency against the offered rate, per topology."""
+    open_loop = run["open_loop"]
+    for name, sweep in open_loop["sweeps"].items():
+        offered = [r["offered_rps"] for r in sweep]
+        colour = TOPOLOGY_COLOURS[name]
+        ax.plot(offered, [r["p99_ms"] for r in sweep], "o-", color=colour, label=f"{name} p99")
+        ax.plot(offered, [r["p50_ms"] for r in sweep], "o--", color=colour, alpha=0.6)
+    ax.axhline(open_loop["p99_bound_ms"], color="#888888", linewidth=0.8, linestyle=":")
+    ax.set_yscale("log")
+    ax.set_xlabel("offered portal requests/s (open loop)")
+    ax.set_ylabel("latency, ms (p99 solid, p50 dashed)")
+    ax.set_title(f"{run['countries']:,} countries: latency against offered load")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
 
 
 def write_outputs(result: dict, output: Path) -> dict[str, Path]:

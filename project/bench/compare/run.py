@@ -20,7 +20,7 @@ import django
 import gunicorn
 import requests
 
-from project.bench.compare import load, remote, replication, wrk
+from project.bench.compare import load, openloop, remote, replication, wrk
 from project.bench.compare.repetitions import RATIO_KEYS, combined, ratio, ratio_spread
 from project.bench.compare.servers import (
     FloorServer,
@@ -67,6 +67,10 @@ class Options:
     # that reached it is marked `capped` (wrk stops sending but the clock runs on).
     max_requests: int = 1_000_000
     repetitions: int = 3  # of every measurement, the topologies interleaved
+    # The portal at fixed arrival rates, as shares of the monolith's closed-loop capacity
+    # (once each, the topologies interleaved), and the p99 latency they are judged by.
+    open_loop: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9)
+    p99_bound_ms: float = 250.0
     port_calls: int = 1_000
     lag_renames: int = 200  # renames timed for the replication lag
     database_url: str = ""  # a PostgreSQL server to make fresh databases on; else SQLite
@@ -379,6 +383,10 @@ def run_scale(
             }
             results: dict[str, dict] = {name: {} for name in TOPOLOGIES}
             floor_results: dict[str, dict] = {}
+
+            def say_at(line: str) -> None:
+                say(f"[{countries} countries] {line}")
+
             for scenario in options.scenarios:
                 measured = _repeated(
                     scenario,
@@ -386,13 +394,17 @@ def run_scale(
                     floors=floors if scenario == "portal" else {},
                     options=options,
                     receiver=receiver,
-                    say=lambda line: say(f"[{countries} countries] {line}"),
+                    say=say_at,
                 )
                 for name, row in measured.items():
                     if name in results:
                         results[name][scenario] = row
                     else:
                         floor_results[name] = row
+            open_loop = None
+            if "portal" in options.scenarios and options.open_loop:
+                capacity = results["monolith"]["portal"]["rps"]
+                open_loop = _open_loop(targets, capacity, options, say=say_at)
             lag, outage = _replication_results(split_target, replica_target, options, say)
         finally:
             stop_quietly(*floors.values(), *splits.values(), monolith)
@@ -406,6 +418,7 @@ def run_scale(
         "stack_floor": floor_results.get("stack_floor"),
         "port_call": port_call,
         "ratios": ratios(results),
+        "open_loop": open_loop,
         "replication_lag": lag,
         "currency_outage": outage,
     }
@@ -463,6 +476,38 @@ def _measured(
         receiver.take(), target="/", since_ns=measured_from[0]
     )
     return result
+
+
+def _open_loop(
+    targets: list[Target], capacity: float, options: Options, say: Callable[[str], None]
+) -> dict:
+    """The portal of each topology at each of the fixed rates in turn; for each topology, the
+    lowest rate tried at which its p99 passed the bound (None: none did)."""
+    sweeps: dict[str, list[dict]] = {target.name: [] for target in targets}
+    for share in options.open_loop:
+        for target in targets:
+            result = openloop.drive(
+                f"{target.portal_url}/",
+                rate=max(1.0, capacity * share),
+                duration=options.duration,
+                max_requests=options.max_requests,
+            ).as_dict()
+            sweeps[target.name].append({"share": share, **result})
+            say(
+                f"open loop {target.name:>8} at {result['offered_rps']:7.1f} req/s: "
+                f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                f"{result['errors']} errors, {result['connections']} connections"
+            )
+    bound = options.p99_bound_ms
+    return {
+        "capacity_rps": capacity,
+        "p99_bound_ms": bound,
+        "sweeps": sweeps,
+        "p99_passes_bound_at": {
+            name: next((r["offered_rps"] for r in rows if r["p99_ms"] > bound), None)
+            for name, rows in sweeps.items()
+        },
+    }
 
 
 def breakdown_line(breakdown: dict) -> str:

@@ -16,6 +16,7 @@ QUICK = {
     "countries": (250,),
     "max_requests": 40,
     "repetitions": 2,
+    "open_loop": (0.5,),
     "port_calls": 1_000,
     "lag_renames": 20,
 }
@@ -31,6 +32,19 @@ def _numbers(text: str) -> tuple[int, ...]:
     if not numbers or min(numbers) < 1:
         raise CommandError("--countries needs at least one positive number")
     return numbers
+
+
+def _shares(text: str) -> tuple[float, ...]:
+    """`0.25,0.5`, or `0` for none; a share above 1 offers more than the capacity."""
+    try:
+        shares = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CommandError(f"--open-loop: {text!r} is not a comma-separated list") from None
+    if shares == (0.0,):
+        return ()
+    if not shares or not all(0 < share <= 5 for share in shares):
+        raise CommandError("--open-loop: shares between 0 and 5, e.g. 0.25,0.5,0.75,0.9")
+    return shares
 
 
 def _scenarios(text: str) -> tuple[str, ...]:
@@ -83,6 +97,15 @@ class Command(BaseCommand):
         parser.add_argument("--port-calls", type=int, help="port calls each way (default 1000)")
         parser.add_argument(
             "--lag-renames", type=int, help="renames timed for the replication lag (default 200)"
+        )
+        parser.add_argument(
+            "--open-loop",
+            type=_shares,
+            help="portal arrival rates as shares of the monolith's capacity, e.g. "
+            "0.25,0.5,0.75,0.9 (the default); 0 for none",
+        )
+        parser.add_argument(
+            "--p99-bound-ms", type=float, help="the open loop's p99 bound (default 250)"
         )
         parser.add_argument(
             "--trace-ratio",
@@ -146,5 +169,7 @@ _OPTION_NAMES = {
     "max_requests",
     "port_calls",
     "repetitions",
+    "open_loop",
+    "p99_bound_ms",
     "trace_ratio",
 }
