@@ -50,8 +50,8 @@ def make(docker: Docker, *args: str, timeout: float) -> str:
 
 @pytest.fixture(scope="session")
 def build(docker, overlays) -> dict:
-    """deploy/Dockerfile built as `make image` builds it, on the local base image and with no
-    network at all (the last --network wins): pip installs only the wheels `make wheelhouse`
+    """deploy/Dockerfile built as `make image` builds it (host networking), on the local base
+    image, with pip told to use no index: it installs only the wheels `make wheelhouse`
     fetched on this machine. The tag is the one the overlays render."""
     (tag,) = {c["image"] for m in overlays.values() for _pod, c in m.app_containers()}
     assert tag.startswith(f"{APP_IMAGE}:")
@@ -72,7 +72,6 @@ def build(docker, overlays) -> dict:
     build_args = " ".join(
         [
             "--progress plain",
-            "--network none",
             f"--build-arg PYTHON_IMAGE={BASE_IMAGE}",
             "--build-arg PIP_NO_INDEX=1",
             "--build-arg PIP_FIND_LINKS=/tmp/wheelhouse",
