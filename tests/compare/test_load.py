@@ -13,7 +13,10 @@ from project.bench.compare.run import targets
 
 
 @contextmanager
-def loopback_server(delay: float = 0.0, status: int = 200):
+def loopback_server(delay: float = 0.0, status: int = 200, keep_alive: bool = True):
+    """With keep_alive=False each connection is closed after one answer, unannounced, as a
+    server's keep-alive timeout closes an idle one."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the sessions expect
 
@@ -24,6 +27,7 @@ def loopback_server(delay: float = 0.0, status: int = 200):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            self.close_connection = not keep_alive
 
         def log_message(self, *args):
             pass
@@ -218,6 +222,14 @@ def test_the_open_loop_keeps_its_rate_and_counts_latency_from_when_a_request_was
     assert queued.connections == 1
     assert queued.p99_ms > 500  # the last requests waited for the ~49 before them
     assert queued.achieved_rps < 50
+
+
+def test_the_open_loop_sends_again_on_a_new_connection_when_an_idle_one_was_closed():
+    with loopback_server(keep_alive=False) as url:
+        result = openloop.drive(url, rate=10, duration=0.5, max_requests=100)
+
+    assert (result.requests, result.errors) == (5, 0)
+    assert result.connections >= 5  # a new one for each, the closed ones tried first
 
 
 def test_the_open_loop_counts_an_unexpected_status_and_a_refused_connection():

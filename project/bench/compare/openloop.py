@@ -75,22 +75,36 @@ async def _run(
     errors = 0
     started = time.perf_counter()
 
+    async def new_connection() -> _Connection:
+        nonlocal opened
+        opened += 1
+        streams = await asyncio.wait_for(asyncio.open_connection(host, port), CONNECT_TIMEOUT)
+        return _Connection(*streams)
+
     async def one(due: float) -> None:
-        nonlocal opened, errors
+        nonlocal errors
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         async with slots:  # past the bound, a request waits here: counted in its latency
-            connection = idle.pop() if idle else None
+            connection = None
             try:
-                if connection is None:
-                    opened += 1
-                    streams = await asyncio.wait_for(
-                        asyncio.open_connection(host, port), CONNECT_TIMEOUT
-                    )
-                    connection = _Connection(*streams)
-                status = await asyncio.wait_for(connection.get(path, parts.netloc), ANSWER_TIMEOUT)
+                # An idle connection the server has closed meanwhile (gunicorn's keepalive)
+                # fails before any answer: the GET goes once more on a new one, as an HTTP
+                # client sends an idempotent request again.
+                for reused in (bool(idle), False):
+                    connection = idle.pop() if reused else await new_connection()
+                    try:
+                        status = await asyncio.wait_for(
+                            connection.get(path, parts.netloc), ANSWER_TIMEOUT
+                        )
+                        idle.append(connection)
+                        break
+                    except (ConnectionError, asyncio.IncompleteReadError):
+                        connection.close()
+                        connection = None
+                        if not reused:
+                            raise
                 if status != 200:
                     errors += 1
-                idle.append(connection)
             except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
                 errors += 1
                 if connection is not None:
