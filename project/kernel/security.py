@@ -32,17 +32,14 @@ class HttpsRedirectMiddleware:
         self.exempt = [re.compile(pattern) for pattern in settings.SECURE_REDIRECT_EXEMPT]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            settings.HTTPS
-            and not request.is_secure()
-            and not any(pattern.search(request.path.lstrip("/")) for pattern in self.exempt)
-            # Read only now: probes by pod IP (exempt above) never meet ALLOWED_HOSTS here.
-            and not is_loopback_host(request.get_host())
-        ):
-            return HttpResponsePermanentRedirect(
-                f"https://{request.get_host()}{request.get_full_path()}"
-            )
-        return self.get_response(request)
+        path = request.path.lstrip("/")
+        if not settings.HTTPS or request.is_secure() or any(p.search(path) for p in self.exempt):
+            return self.get_response(request)
+        # Read only now: probes by pod IP (exempt above) never meet ALLOWED_HOSTS here.
+        host = request.get_host()
+        if is_loopback_host(host):
+            return self.get_response(request)
+        return HttpResponsePermanentRedirect(f"https://{host}{request.get_full_path()}")
 
 
 @register(Tags.security, deploy=True)

@@ -5,7 +5,7 @@ those addresses (`--add-host`). Nothing here talks to any address outside 127.0.
 
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tests.deploy.manifests import REPO, Manifest, Pod
 
@@ -56,19 +56,22 @@ def cpus(quantity: str) -> str:
     return str(int(quantity[:-1]) / 1000) if quantity.endswith("m") else quantity
 
 
+def container_name(pod: Pod) -> str:
+    return f"cp-image-{pod.namespace}-{pod.name}"
+
+
 @dataclass
 class Container:
     """A pod's one container as `docker run` arguments: exactly its rendered command, env,
     user, security context, emptyDir mounts and limits, plus what the stand-in network needs."""
 
     pod: Pod
-    address: str  # the pod's "IP": its own loopback address
     hosts: dict[str, str]  # Service DNS name -> address
-    env: dict[str, str]
-    name: str = field(init=False)
+    env: dict[str, str]  # HOST is the pod's "IP": its own loopback address
 
-    def __post_init__(self):
-        self.name = f"cp-image-{self.pod.namespace}-{self.pod.name}"
+    @property
+    def name(self) -> str:
+        return container_name(self.pod)
 
     @property
     def spec(self) -> dict:

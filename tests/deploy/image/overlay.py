@@ -11,7 +11,7 @@ from pathlib import Path
 
 from project.bench.compare.servers import fresh_postgres_database
 from project.bench.nats import LocalNats
-from tests.deploy.image.docker import Container, Docker, service_hosts
+from tests.deploy.image.docker import Container, Docker, container_name, service_hosts
 from tests.deploy.manifests import Manifest, Pod, ingress_backend, ingress_hosts
 
 # A /16 of loopback per overlay, a pod per address in it.
@@ -53,7 +53,7 @@ class RunningOverlay:
         # What differs from a cluster: the pod's address to bind (its "IP"; all pods share the
         # host's network here), and the test's database.
         env.update(HOST=self.addresses[pod.name], DATABASE_URL=database_url)
-        return Container(pod, self.addresses[pod.name], self.hosts, env)
+        return Container(pod, self.hosts, env)
 
     def run_jobs(self, database_url: str) -> None:
         for job in self.jobs:
@@ -68,9 +68,6 @@ class RunningOverlay:
             self.docker.run(
                 "run", "--detach", *self.container(pod, database_url).run_arguments(self.image)
             )
-
-    def name_of(self, pod: Pod) -> str:
-        return Container(pod, "", {}, {}).name
 
     def probe(self, pod: Pod, probe: str) -> tuple[int, bytes]:
         """A kubelet's probe: GET the path on the pod's address and the named port."""
@@ -98,7 +95,7 @@ class RunningOverlay:
                     time.sleep(0.5)
 
     def logs(self, pod: Pod) -> str:
-        return self.docker.run("logs", "--tail", "40", self.name_of(pod), check=False)
+        return self.docker.run("logs", "--tail", "40", container_name(pod), check=False)
 
     def through_ingress(self, path: str) -> tuple[int, dict, bytes]:
         """What a browser gets at https://<Ingress host><path>: routed by the rendered rules to
@@ -119,7 +116,7 @@ class RunningOverlay:
         """`kubectl exec deploy/<name> -- python manage.py ...`."""
         pod = next(p for p in self.deployments if p.name == deployment)
         return self.docker.run(
-            "exec", self.name_of(pod), "python", "manage.py", *args, timeout=timeout
+            "exec", container_name(pod), "python", "manage.py", *args, timeout=timeout
         )
 
 

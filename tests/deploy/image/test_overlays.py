@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.deploy.image.docker import container_name
 from tests.deploy.image.overlay import answer, running_overlay, stylesheets
 from tests.deploy.manifests import OVERLAYS
 
@@ -84,20 +85,20 @@ def test_the_api_answers_after_load_reference_data(overlay):
 
 def test_every_process_runs_as_the_image_user(overlay):
     for pod in overlay.deployments:
-        table = overlay.docker.run("top", overlay.name_of(pod), "-o", "pid,uid,args")
+        table = overlay.docker.run("top", container_name(pod), "-o", "pid,uid,args")
         uids = {line.split()[1] for line in table.splitlines()[1:] if line.strip()}
         assert uids == {APP_UID}, f"{pod.name}:\n{table}"
 
 
 def test_nothing_is_written_to_the_root_filesystem(overlay):
     for pod in overlay.deployments:
-        assert overlay.docker.run("diff", overlay.name_of(pod)) == "", pod.name
+        assert overlay.docker.run("diff", container_name(pod)) == "", pod.name
 
 
 def test_every_container_is_still_up_and_never_restarted(overlay):
     for pod in overlay.deployments:
         state = json.loads(
-            overlay.docker.run("inspect", "--format", "{{json .State}}", overlay.name_of(pod))
+            overlay.docker.run("inspect", "--format", "{{json .State}}", container_name(pod))
         )
         assert state["Running"] and not state["Restarting"], (
             f"{pod.name}: {state}\n{overlay.logs(pod)}"
