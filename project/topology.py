@@ -43,7 +43,7 @@ _READS = {
 }
 
 # The departments each service asks before a delete, always over HTTP: which countries link to
-# the currency or language (the admin's delete confirmation names them).
+# the currency or language (the admin refuses the delete while any do).
 _ASKS_BEFORE_DELETE = {"currencies": ("countries",), "languages": ("countries",)}
 
 

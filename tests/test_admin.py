@@ -189,54 +189,138 @@ def euro_area():
     CountryFactory(code="US", name="United States", currency_code="USD")
 
 
-def dangling(subject: str, code: str, names: str) -> str:
-    return f"{subject} to {code}: {names}. Once {code} is deleted, their link to it dangles"
+def refused(code: str, subject: str, names: str) -> str:
+    return f"Not deleted: {subject} to {code}: {names}."
 
 
-@pytest.mark.parametrize(
-    ("department", "path", "model", "code"),
-    [
-        ("currencies", "currencies/currencies/currency", Currency, "EUR"),
-        ("languages", "languages/languages/language", Language, "de"),
-    ],
-)
-def test_a_delete_confirmation_names_the_countries_it_leaves_dangling(
+DELETABLE = [
+    ("currencies", "currencies/currencies/currency", Currency, "EUR"),
+    ("languages", "languages/languages/language", Language, "de"),
+]
+
+
+@pytest.mark.parametrize(("department", "path", "model", "code"), DELETABLE)
+def test_deleting_a_record_countries_link_to_is_refused_naming_them(
     login, euro_area, department, path, model, code
 ):
     record = model.objects.get(code=code)
     client = login(department)
 
-    page = client.get(f"/admin/{path}/{record.pk}/delete/").content.decode()
+    confirmation = client.get(f"/admin/{path}/{record.pk}/delete/")
+    confirmed = client.post(f"/admin/{path}/{record.pk}/delete/", {"post": "yes"}, follow=True)
 
-    assert dangling("2 countries link", code, "AT Austria, DE Germany") in page
+    assert confirmation.status_code == 302
+    assert confirmation["Location"] == f"/admin/{path}/{record.pk}/change/"
+    assert confirmed.redirect_chain == [(f"/admin/{path}/{record.pk}/change/", 302)]
+    page = confirmed.content.decode()
+    assert refused(code, "2 countries link", "AT Austria, DE Germany") in page
     assert "United States" not in page
+    assert model.objects.filter(code=code).exists()
 
 
-def test_a_bulk_delete_confirmation_names_the_countries_of_each_record(login, euro_area):
-    client = login("currencies")
+@pytest.mark.parametrize(("department", "path", "model", "code"), DELETABLE)
+def test_a_record_no_country_links_to_still_deletes(
+    login, euro_area, department, path, model, code
+):
+    unused = model.objects.create(code="CHF" if model is Currency else "fr", name="Unused")
+    client = login(department)
 
-    page = client.post(
-        "/admin/currencies/currencies/currency/",
-        {
-            "action": "delete_selected",
-            "_selected_action": list(Currency.objects.values_list("pk", flat=True)),
-        },
-    ).content.decode()
+    confirmation = client.get(f"/admin/{path}/{unused.pk}/delete/")
+    confirmed = client.post(f"/admin/{path}/{unused.pk}/delete/", {"post": "yes"})
 
-    assert "Are you sure" in page
-    assert dangling("2 countries link", "EUR", "AT Austria, DE Germany") in page
-    assert dangling("1 country links", "USD", "US United States") in page
-    assert Currency.objects.count() == 2
+    assert "Are you sure" in confirmation.content.decode()
+    assert confirmed.status_code == 302
+    assert not model.objects.filter(pk=unused.pk).exists()
 
 
-def test_a_delete_confirmation_says_when_the_countries_could_not_be_asked(login, euro_area):
+def test_a_refusal_names_at_most_twenty_countries_and_counts_the_rest(login):
+    CurrencyFactory(code="EUR", name="Euro")
+    for number in range(23):
+        CountryFactory(code=f"Q{chr(65 + number)}", name=f"Land {number:02d}", currency_code="EUR")
     euro = Currency.objects.get(code="EUR")
     client = login("currencies")
-    countries_down = Topology(service="currencies", service_urls={"countries": closed_port_url()})
 
-    with override_settings(TOPOLOGY=countries_down):
-        page = client.get(f"/admin/currencies/currencies/currency/{euro.pk}/delete/")
+    page = client.get(f"/admin/currencies/currencies/currency/{euro.pk}/delete/", follow=True)
 
-    assert page.status_code == 200
-    assert "Which countries link to EUR could not be checked" in page.content.decode()
-    assert "Germany" not in page.content.decode()
+    text = page.content.decode()
+    assert "Not deleted: 23 countries link to EUR: QA Land 00, QB Land 01," in text
+    assert "QT Land 19 and 3 more." in text
+    assert "Land 20" not in text
+
+
+def bulk_delete(client, codes, *, confirmed=False):
+    data = {
+        "action": "delete_selected",
+        "_selected_action": list(
+            Currency.objects.filter(code__in=codes).values_list("pk", flat=True)
+        ),
+    }
+    if confirmed:
+        data["post"] = "yes"
+    return client.post("/admin/currencies/currencies/currency/", data, follow=True)
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_bulk_delete_is_refused_naming_the_countries_of_each_record(login, euro_area, confirmed):
+    CurrencyFactory(code="CHF", name="Unused")
+    client = login("currencies")
+
+    page = bulk_delete(client, ["EUR", "USD", "CHF"], confirmed=confirmed).content.decode()
+
+    assert "Are you sure" not in page
+    assert refused("EUR", "2 countries link", "AT Austria, DE Germany") in page
+    assert refused("USD", "1 country links", "US United States") in page
+    assert "Nothing was deleted." in page
+    assert Currency.objects.count() == 3
+
+
+def test_a_bulk_delete_of_records_no_country_links_to_deletes_them(login, euro_area):
+    CurrencyFactory(code="CHF", name="Unused")
+    CurrencyFactory(code="GBP", name="Also unused")
+    client = login("currencies")
+
+    confirmation = bulk_delete(client, ["CHF", "GBP"]).content.decode()
+    done = bulk_delete(client, ["CHF", "GBP"], confirmed=True).content.decode()
+
+    assert "Are you sure" in confirmation
+    assert "Successfully deleted 2 currencies." in done
+    assert set(Currency.objects.values_list("code", flat=True)) == {"EUR", "USD"}
+
+
+@pytest.fixture
+def countries_down():
+    """This process serves currencies and languages; the country service is not listening."""
+    url = closed_port_url()
+    topology = Topology(service="currencies", service_urls={"countries": url})
+    with override_settings(TOPOLOGY=topology):
+        yield
+
+
+def test_a_delete_is_refused_when_the_countries_cannot_be_asked(login, countries_down):
+    unused = Currency.objects.create(code="CHF", name="Unused")  # unused, but who can tell?
+    client = login("currencies")
+    path = f"/admin/currencies/currencies/currency/{unused.pk}/delete/"
+
+    confirmation = client.get(path, follow=True)
+    confirmed = client.post(path, {"post": "yes"}, follow=True)
+
+    for page in (confirmation, confirmed):
+        assert page.status_code == 200
+        assert page.redirect_chain[-1][0].endswith(f"/{unused.pk}/change/")
+        assert (
+            "Not deleted: which countries link to CHF could not be checked. "
+            "The countries department is unavailable: cannot connect."
+        ) in page.content.decode()
+    assert Currency.objects.filter(code="CHF").exists()
+
+
+def test_a_bulk_delete_is_refused_when_the_countries_cannot_be_asked(login, countries_down):
+    CurrencyFactory(code="CHF", name="Unused")
+    CurrencyFactory(code="GBP", name="Also unused")
+    client = login("currencies")
+
+    page = bulk_delete(client, ["CHF", "GBP"], confirmed=True).content.decode()
+
+    assert "Not deleted: which countries link to CHF could not be checked" in page
+    assert "Nothing was deleted." in page
+    assert Currency.objects.count() == 2

@@ -1,14 +1,16 @@
 """Each department gets an admin site of its own, showing only its own models, and writing
 through the department's services as its API does. Django's own site is for superusers."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from project.kernel.ports import DepartmentUnavailable
@@ -101,9 +103,10 @@ class CodeRecordAdmin(ServiceAdmin):
 
 
 class LinkedRecordAdmin(CodeRecordAdmin):
-    """Admin for a record that another department links to by code. Deleting it leaves those
-    links dangling, so the delete confirmation (and the page after it) names the records that
-    link to it, as their department answers."""
+    """Admin for a record that another department links to by code. A delete that would leave
+    those links dangling is refused, one record or a bulk "delete selected" alike: the message
+    names the records that link to it, as their department answers. While that department
+    cannot be asked, the delete is refused too, and the message says so: never deleted blind."""
 
     linked_by = ("", "")  # what links here, singular and plural: ("country", "countries")
     named_at_most = 20
@@ -112,30 +115,72 @@ class LinkedRecordAdmin(CodeRecordAdmin):
         """The records (with `code` and `name`) whose link is `code`."""
         raise NotImplementedError
 
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
-        for record in objs:
+    def delete_refusals(self, records: Iterable[Any]) -> list[str]:
+        """Why each of `records` may not be deleted now; empty when every one may. Once the
+        other department is found unavailable, it is not asked again for the rest."""
+        refusals = []
+        for record in records:
             try:
                 linked = self.linked_to(record.code)
             except DepartmentUnavailable as error:
-                self.message_user(
-                    request,
-                    f"Which {self.linked_by[1]} link to {record.code} could not be checked: "
-                    f"{error}.",
-                    messages.WARNING,
+                refusals.append(
+                    f"Not deleted: which {self.linked_by[1]} link to {record.code} could not be"
+                    f" checked. {error} Please try again later."
                 )
-                continue
+                break
             if linked:
-                self.message_user(request, self._dangling(record.code, linked), messages.WARNING)
-        return super().get_deleted_objects(objs, request)
+                refusals.append(self._refusal(record.code, linked))
+        return refusals
 
-    def _dangling(self, code: str, linked: Sequence[Any]) -> str:
+    def _refusal(self, code: str, linked: Sequence[Any]) -> str:
         one, many = self.linked_by
         subject = f"1 {one} links" if len(linked) == 1 else f"{len(linked)} {many} link"
         named = ", ".join(f"{record.code} {record.name}" for record in linked[: self.named_at_most])
         more = len(linked) - self.named_at_most
         return (
-            f"{subject} to {code}: {named}"
+            f"Not deleted: {subject} to {code}: {named}"
             + (f" and {more} more" if more > 0 else "")
-            + f". Once {code} is deleted, their link to it dangles and they are no longer fully"
-            " linked."
+            + f". Relink or unlink {'it' if len(linked) == 1 else 'them'} first."
         )
+
+    def _refused(self, request: HttpRequest, records: Iterable[Any]) -> bool:
+        refusals = self.delete_refusals(records)
+        for refusal in refusals:
+            self.message_user(request, refusal, messages.ERROR)
+        return bool(refusals)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Checked before the confirmation is shown and again when it is confirmed.
+        record = self.get_object(request, unquote(object_id))
+        if (
+            record is not None
+            and self.has_delete_permission(request, record)
+            and self._refused(request, [record])
+        ):
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(record.pk)],
+                )
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if (action := actions.get("delete_selected")) is not None:
+            delete_selected, name, description = action
+            actions[name] = (self._refusing(delete_selected), name, description)
+        return actions
+
+    def _refusing(self, delete_selected: Callable[..., Any]) -> Callable[..., Any]:
+        def delete_unless_linked(modeladmin: Any, request: HttpRequest, queryset: Any) -> Any:
+            # All or nothing, as Django's own action is: a refused record keeps the others too.
+            if self._refused(request, queryset):
+                self.message_user(request, "Nothing was deleted.", messages.ERROR)
+                return None  # back to the list
+            return delete_selected(modeladmin, request, queryset)
+
+        return delete_unless_linked
