@@ -7,6 +7,7 @@ urlpatterns = [
     path("countries/<str:code>/", views.country_detail, name="portal-country"),
     path("currencies/", views.currencies, name="portal-currencies"),
     path("languages/", views.languages, name="portal-languages"),
+    path("attention/", views.attention, name="portal-attention"),
     # Django's set_language view, for the language switcher (works without JavaScript).
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,10 +2,14 @@
 
 import re
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal import pages
+from portal.attention import attention_page, may_see_attention
 
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 MAX_SEARCH_LENGTH = 100  # names are at most 100 characters
@@ -51,3 +55,13 @@ def languages(request):
     return render(
         request, "portal/languages.html", {"page": pages.language_page(), "kind": "language"}
     )
+
+
+@require_safe
+@never_cache
+@login_required
+def attention(request):
+    """Countries that need attention: for department staff only."""
+    if not may_see_attention(request.user):
+        raise PermissionDenied
+    return render(request, "portal/attention.html", {"page": attention_page()})

@@ -166,6 +166,10 @@ CSRF_COOKIE_NAME = f"{TOPOLOGY.service}_csrftoken"
 # under one host name would share.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LANGUAGE_COOKIE_NAME = "django_language"
+# Where a page for staff only (the portal's /attention/) sends a visitor to log in: the country
+# department's admin login where this process serves it (any department's staff may log in
+# there), else this process's own superuser site.
+LOGIN_URL = "/admin/countries/login/" if TOPOLOGY.is_local("countries") else "/admin/login/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
