@@ -11,17 +11,12 @@ from project.topology import Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
 from tests.loopback import closed_port_url
 from tests.portal.conftest import linked_countries
-from tests.portal.test_degraded import NOTICES, DownDirectory
+from tests.portal.test_degraded import NOTICES, PORTS, ports_down
 from tests.portal.test_queries import Spy, queries_per_alias
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 URL = "/attention/"
-PORTS = {
-    "countries": "get_country_directory",
-    "currencies": "get_currency_directory",
-    "languages": "get_language_directory",
-}
 
 
 @pytest.fixture
@@ -151,12 +146,7 @@ def test_the_nav_links_the_page_for_staff_only(client, staff, balkans):
 
 @pytest.fixture
 def down(monkeypatch):
-    def take_down(*departments: str) -> None:
-        for department in departments:
-            directory = DownDirectory(department)
-            monkeypatch.setattr(attention, PORTS[department], lambda d=directory: d)
-
-    return take_down
+    return ports_down(monkeypatch, attention)
 
 
 def test_without_currencies_lists_what_it_can_and_says_so(staff, balkans, down):
@@ -197,35 +187,30 @@ def test_without_countries_answers_with_a_notice(staff, balkans, down):
     assert rows(response.text) == []
 
 
-def test_in_a_split_topology_with_currencies_and_languages_down(staff, balkans):
-    """This process serves countries; the other two departments' services are not listening."""
-    split = Topology(
-        service="countries",
-        service_urls={"currencies": closed_port_url(), "languages": closed_port_url()},
-    )
+@pytest.mark.parametrize(
+    ("service", "not_listening", "named", "shown"),
+    [
+        # This process serves countries; the other two departments' services are down: the
+        # links not set still show, broken ones cannot be told.
+        ("countries", ("currencies", "languages"), ("currencies", "languages"), ["BG", "ME"]),
+        # Without the countries there is nothing to ask the others about.
+        ("currencies", ("countries", "languages"), ("countries",), []),
+    ],
+)
+def test_in_a_split_topology_with_departments_down(
+    staff, balkans, service, not_listening, named, shown
+):
+    split = Topology(service=service, service_urls={d: closed_port_url() for d in not_listening})
     client = staff()
 
     with override_settings(TOPOLOGY=split):
         response = client.get(URL)
 
     assert response.status_code == 200
-    assert NOTICES["currencies"] in response.text
-    assert NOTICES["languages"] in response.text
-    assert rows(response.text) == ["BG", "ME"]  # the links not set; broken ones cannot be told
-
-
-def test_in_a_split_topology_with_countries_down(staff, balkans):
-    split = Topology(
-        service="currencies",
-        service_urls={"countries": closed_port_url(), "languages": closed_port_url()},
-    )
-    client = staff()
-
-    with override_settings(TOPOLOGY=split):
-        response = client.get(URL)
-
-    assert response.status_code == 200
-    assert NOTICES["countries"] in response.text
+    assert [notice for notice in NOTICES.values() if notice in response.text] == [
+        NOTICES[department] for department in named
+    ]
+    assert rows(response.text) == shown
 
 
 # --- Batch, never N+1 ----------------------------------------------------------------------

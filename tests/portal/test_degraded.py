@@ -36,14 +36,21 @@ class DownDirectory:
         return unavailable
 
 
-@pytest.fixture
-def down(monkeypatch):
+def ports_down(monkeypatch, module):
+    """`take_down(*departments)`: `module`'s getters of those departments' ports answer a port
+    whose every call fails."""
+
     def take_down(*departments: str) -> None:
         for department in departments:
             directory = DownDirectory(department)
-            monkeypatch.setattr(pages, PORTS[department], lambda d=directory: d)
+            monkeypatch.setattr(module, PORTS[department], lambda d=directory: d)
 
     return take_down
+
+
+@pytest.fixture
+def down(monkeypatch):
+    return ports_down(monkeypatch, pages)
 
 
 @pytest.fixture
