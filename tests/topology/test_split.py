@@ -104,11 +104,11 @@ def test_an_admin_session_keeps_its_cookies_to_its_own_service(http, split):
     assert cookies_set == {"currencies_sessionid", "currencies_csrftoken"}
 
 
-def test_a_currency_delete_names_its_countries_and_leaves_them_not_fully_linked(
+def test_a_currency_delete_is_refused_while_a_country_links_to_it(
     http, split, tokens, linked_country
 ):
-    """The currency service asks the country service over HTTP before the delete; afterwards
-    the country service finds the link dangling."""
+    """The currency service asks the country service over HTTP before the delete, refuses it
+    naming the country, and deletes once the country is unlinked."""
     currency = {"code": "QDX", "name": "Doomed crown"}
     country = {"code": "QD", "name": "Doomedland", "currency_code": "QDX", "language_code": "qz"}
     for department, payload in (("currencies", currency), ("countries", country)):
@@ -125,21 +125,26 @@ def test_a_currency_delete_names_its_countries_and_leaves_them_not_fully_linked(
     match = re.search(r"/currency/(\d+)/change/", listed)
     assert match is not None, listed[:500]
     delete_url = f"{admin}currencies/currency/{match[1]}/delete/"
+    record_url = f"{split.url('currencies')}/api/currencies/QDX/"
 
-    confirmation = http.get(delete_url, timeout=10).text
-    deleted = post_admin_form(http, delete_url, {"post": "yes"})
-    detail = http.get(f"{split.url('countries')}/api/countries/QD/", timeout=10).json()
+    refusal = http.get(delete_url, timeout=10).text  # back on the change page, with the reason
+    refused = post_admin_form(http, delete_url, {"post": "yes"})
 
-    assert "1 country links to QDX: QD Doomedland." in confirmation
-    assert "Quenzaland" not in confirmation
-    assert deleted.status_code == 302
-    assert (detail["currency_code"], detail["fully_linked"]) == ("QDX", False)
-    # Unlinked, so that the other tests see only Quenzaland linked, also with currencies down.
+    assert "Not deleted: 1 country links to QDX: QD Doomedland." in refusal
+    assert "Quenzaland" not in refusal
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(f"/currency/{match[1]}/change/")
+    assert http.get(record_url, timeout=5).status_code == 200
+    # Unlinked, the currency deletes; the other tests see only Quenzaland linked.
     unlink = api_write(
         http, f"{split.url('countries')}/api/countries/QD/", tokens["countries"],
         {"currency_code": None}, method="PATCH",
     )  # fmt: skip
     assert unlink.status_code == 200
+    deleted = post_admin_form(http, delete_url, {"post": "yes"})
+    assert deleted.status_code == 302
+    assert deleted.headers["Location"].endswith("/currencies/currency/")
+    assert http.get(record_url, timeout=5).status_code == 404
 
 
 def test_one_request_id_across_the_three_logs(http, split, linked_country):
