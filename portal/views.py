@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from portal import pages
 from portal.attention import attention_page, may_see_attention
+from project.kernel import errors
 
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 MAX_SEARCH_LENGTH = 100  # names are at most 100 characters
@@ -65,3 +66,11 @@ def attention(request):
     if not may_see_attention(request.user):
         raise PermissionDenied
     return render(request, "portal/attention.html", {"page": attention_page()})
+
+
+def not_found(request, exception):
+    """Every 404 of a process that serves the portal, unknown addresses included: a page in the
+    portal's layout; the API's stay JSON."""
+    if request.path.startswith("/api/"):
+        return errors.not_found(request, exception)
+    return render(request, "portal/not_found.html", status=404)

@@ -47,5 +47,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.TOPOLOGY.serves_portal:
     urlpatterns.append(path("", include(portal.urls)))
 
-handler404 = "project.kernel.errors.not_found"
+# Where the portal is served, its 404 page has the site's header and navigation.
+handler404 = (
+    "portal.views.not_found"
+    if settings.TOPOLOGY.serves_portal
+    else "project.kernel.errors.not_found"
+)
 handler500 = "project.kernel.errors.server_error"

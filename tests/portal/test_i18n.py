@@ -83,4 +83,4 @@ def test_error_pages_speak_german_too(client):
     assert '<html lang="de">' in html
     assert "<h1>Nicht gefunden</h1>" in html
     assert "Unter dieser Adresse gibt es nichts." in html
-    assert "Zurück zur Startseite" in html
+    assert "Zurück zu den verknüpften Ländern" in html

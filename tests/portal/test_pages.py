@@ -160,6 +160,25 @@ def test_navigation_marks_the_current_page(client, europe):
     assert '<a href="/" aria-current="page">' not in html
 
 
+@pytest.mark.parametrize("path", ["/no/such/page/", "/countries", "/favicon.png"])
+def test_an_unknown_address_is_a_404_page_in_the_portal_layout(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    html = response.text
+    assert "<title>Not found · Country Provider</title>" in html
+    assert "<h1>Not found</h1>" in html
+    assert '<nav class="site-nav"' in html
+    assert '<footer class="site-footer">' in html
+
+
+def test_an_unknown_api_address_is_still_json(client):
+    response = client.get("/api/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is nothing at this address."}
+
+
 def test_stylesheet_is_served(client):
     # The stylesheet lives in portal/static/portal/ and is found by the static finders.
     from django.contrib.staticfiles import finders  # noqa: PLC0415
