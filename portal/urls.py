@@ -8,6 +8,7 @@ urlpatterns = [
     path("currencies/", views.currencies, name="portal-currencies"),
     path("languages/", views.languages, name="portal-languages"),
     path("attention/", views.attention, name="portal-attention"),
+    path("favicon.ico", views.favicon, name="portal-favicon"),
     # Django's set_language view, for the language switcher (works without JavaScript).
     path("i18n/", include("django.conf.urls.i18n")),
 ]

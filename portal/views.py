@@ -4,7 +4,8 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -66,6 +67,12 @@ def attention(request):
     if not may_see_attention(request.user):
         raise PermissionDenied
     return render(request, "portal/attention.html", {"page": attention_page()})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: the portal's icon."""
+    return redirect(static("portal/favicon.svg"))
 
 
 def not_found(request, exception):

@@ -171,6 +171,16 @@ def test_the_portal_serves_the_static_files_of_every_page(http, host):
         assert http.get(f"http://{host}{asset}", timeout=15).status_code == 200, asset
 
 
+def test_the_ingress_sends_the_favicon_and_unknown_addresses_to_the_portal(http, host):
+    icon = http.get(f"http://{host}/favicon.ico", timeout=15)
+    unknown = http.get(f"http://{host}/no/such/page/", timeout=15)
+
+    assert icon.status_code == 200
+    assert icon.headers["Content-Type"] == "image/svg+xml"
+    assert unknown.status_code == 404
+    assert '<nav class="site-nav"' in unknown.text
+
+
 def test_the_docs_through_the_ingress_show_each_department_and_try_it_out_reaches_it(http, host):
     schemas = schemas_from_the_docs_page(http, f"http://{host}")
 

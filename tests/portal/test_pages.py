@@ -1,6 +1,7 @@
 """The portal's pages render what the departments' ports give them."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -158,6 +159,21 @@ def test_navigation_marks_the_current_page(client, europe):
 
     assert '<a href="/currencies/" aria-current="page">Currencies</a>' in html
     assert '<a href="/" aria-current="page">' not in html
+
+
+def test_pages_link_the_favicon_and_favicon_ico_leads_to_it(client, europe):
+    """The browser tests fetch it from a live server; here the static files are not served."""
+    from django.contrib.staticfiles import finders  # noqa: PLC0415
+
+    html = client.get("/").text
+    response = client.get("/favicon.ico")
+    icon = finders.find("portal/favicon.svg")
+
+    assert '<link rel="icon" href="/static/portal/favicon.svg" type="image/svg+xml">' in html
+    assert response.status_code == 302
+    assert response.url == "/static/portal/favicon.svg"
+    assert isinstance(icon, str)
+    assert Path(icon).read_text().startswith("<svg ")
 
 
 @pytest.mark.parametrize("path", ["/no/such/page/", "/countries", "/favicon.png"])

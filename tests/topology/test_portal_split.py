@@ -1,5 +1,5 @@
 """The split portal (SERVICE=portal) shows what the monolith's does: its own 404 page with the
-site's header and navigation."""
+site's header and navigation, and a favicon."""
 
 import pytest
 
@@ -21,3 +21,12 @@ def test_an_unknown_api_address_of_the_split_portal_is_still_json(http, split):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "There is nothing at this address."}
+
+
+def test_the_split_portal_serves_a_favicon(http, split):
+    response = http.get(f"{split.url('portal')}/favicon.ico", timeout=10)
+
+    assert response.status_code == 200
+    assert response.history[0].status_code == 302
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    assert response.text.startswith("<svg ")
