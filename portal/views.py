@@ -4,6 +4,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -32,7 +33,19 @@ def home(request):
         search=request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH],
         page=_page_number(request.GET.get("page")),
     )
+    if page.linked is not None and page.linked.page > page.linked.num_pages:
+        return _last_page(request, page.linked.num_pages)
     return render(request, "portal/home.html", {"page": page})
+
+
+def _last_page(request, last: int) -> HttpResponseRedirect:
+    """A page number past the end goes to the last page, the search kept."""
+    query = request.GET.copy()
+    if last > 1:
+        query["page"] = str(last)
+    else:
+        query.pop("page", None)
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 @require_safe

@@ -130,12 +130,24 @@ def test_an_invalid_page_number_shows_the_first_page(client, page):
     assert names_in_table(response)[0] == "Country 00"
 
 
-def test_a_page_past_the_end_is_empty_and_links_back(client, europe):
-    response = client.get("/", {"page": 9})
+def test_a_page_past_the_end_goes_to_the_last_page_with_the_search_kept(client):
+    linked_countries(120, name="Country {:03d}")
 
-    assert response.status_code == 200
-    assert names_in_table(response) == []
-    assert "There are no countries on this page." in response.text
+    response = client.get("/", {"q": "country", "page": 99})
+    last = client.get(response.url)
+
+    assert response.status_code == 302
+    assert response.url == "/?q=country&page=3"
+    assert "Page 3 of 3" in last.text
+    assert names_in_table(last) == [f"Country {n:03d}" for n in range(100, 120)]
+
+
+@pytest.mark.parametrize("search", ["", "nothing like it"])
+def test_a_page_past_a_single_page_goes_to_the_first(client, europe, search):
+    response = client.get("/", {"q": search, "page": 2} if search else {"page": 2})
+
+    assert response.status_code == 302
+    assert response.url == ("/?q=nothing+like+it" if search else "/")
 
 
 def test_pages_share_one_layout_with_navigation_and_footer(client, europe):

@@ -1,5 +1,5 @@
 """The split portal (SERVICE=portal) shows what the monolith's does: its own 404 page with the
-site's header and navigation, and a favicon."""
+site's header and navigation, a favicon, and the last page for a page past the end."""
 
 import pytest
 
@@ -30,3 +30,12 @@ def test_the_split_portal_serves_a_favicon(http, split):
     assert response.history[0].status_code == 302
     assert response.headers["Content-Type"] == "image/svg+xml"
     assert response.text.startswith("<svg ")
+
+
+def test_a_page_past_the_end_of_the_split_portal_goes_to_the_last_page(http, split):
+    response = http.get(f"{split.url('portal')}/", params={"page": 99}, timeout=10)
+
+    assert response.status_code == 200
+    assert response.history[0].status_code == 302
+    assert "page=99" not in response.url
+    assert "Page 99" not in response.text
