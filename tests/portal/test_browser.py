@@ -2,9 +2,11 @@
 
 import os
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
@@ -164,3 +166,63 @@ def test_the_api_docs_offer_each_department_offline_under_the_csp(live_server, p
     assert all(url.startswith(origin) for url in fetched), fetched
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "api-docs.png")
+
+
+PHONE = {"width": 390, "height": 844}
+PHONE_PAGES = [
+    "/",
+    "/countries/CD/",
+    "/currencies/",
+    "/languages/",
+    "/no/such/page/",
+    "/countries/QQ/",
+]
+# Elements that reach past the right edge of the viewport, other than inside a box that
+# scrolls sideways on its own.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (element) => ['auto', 'scroll'].includes(getComputedStyle(element).overflowX);
+  const inScrollBox = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (scrolls(up)) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll('body *')]
+    .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+    .filter((element) => !inScrollBox(element))
+    .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_every_portal_page_fits_a_phone_screen(live_server, browser, locale):
+    """At 390 px no page scrolls sideways: a wide table scrolls in its own box, and its last
+    column can be scrolled to. With the real reference data, whose names are long."""
+    call_command("load_reference_data", stdout=StringIO())
+    context = browser.new_context(locale=locale, viewport=PHONE)
+    failed: list[str] = []
+
+    def note_failure(response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            failed.append(response.url)
+
+    try:
+        page = context.new_page()
+        page.on("response", note_failure)
+        for path in PHONE_PAGES:
+            page.goto(f"{live_server.url}{path}")
+            expect(page.locator("nav.site-nav")).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{path} is {width} px wide"
+            assert page.evaluate(STICKING_OUT) == [], path
+            if path == "/":
+                last_column = page.locator("table.data thead th").last
+                last_column.scroll_into_view_if_needed()
+                box = last_column.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= PHONE["width"] + 0.5
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=ARTIFACTS / f"portal-phone-{locale}.png", full_page=True)
+        assert failed == [], "fetched without success (the favicon among them?)"
+    finally:
+        context.close()
