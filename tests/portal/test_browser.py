@@ -226,3 +226,38 @@ def test_every_portal_page_fits_a_phone_screen(live_server, browser, locale):
         assert failed == [], "fetched without success (the favicon among them?)"
     finally:
         context.close()
+
+
+# The contrast of an element's text with what is behind it (WCAG 2's formula): its colour over
+# the first background that is not transparent, from the element up.
+CONTRAST = """(element) => {
+  const parse = (colour) => colour.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  let background = [255, 255, 255];
+  for (let up = element; up; up = up.parentElement) {
+    const [r, g, b, a = 1] = parse(getComputedStyle(up).backgroundColor);
+    if (a > 0) { background = [r, g, b]; break; }
+  }
+  const [r, g, b, a = 1] = parse(getComputedStyle(element).color);
+  const text = [r, g, b].map((c, i) => c * a + background[i] * (1 - a));
+  const [light, dark] = [luminance(text), luminance(background)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+def test_the_pager_meets_the_wcag_aa_contrast_with_its_disabled_labels(live_server, page):
+    linked_countries(60)
+
+    for path, disabled in [("/", "← Previous"), ("/?page=2", "Next →")]:
+        page.goto(f"{live_server.url}{path}")
+        pager = page.locator("nav.pager")
+        expect(pager.locator(".disabled")).to_have_text(disabled)
+        for label in pager.locator("a, span").all():
+            ratio = label.evaluate(CONTRAST)
+            assert ratio >= 4.5, f"{label.text_content()!r} on {path}: {ratio:.2f}:1"
