@@ -124,6 +124,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "project.kernel.errors.DatabaseUnavailableMiddleware",
+    # DEBUG only: a 404 is the product's page, not Django's list of URL patterns. Innermost, so
+    # CommonMiddleware still adds a missing slash.
+    "project.kernel.errors.NotFoundPageMiddleware",
 ]
 # Prometheus metrics at /metrics (project/kernel/metrics.py); off unless METRICS=true.
 METRICS = env.bool("METRICS", default=False)

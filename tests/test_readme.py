@@ -36,6 +36,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+import requests
 from django.core.management import get_commands, load_command_class
 
 from project import __version__
@@ -427,8 +428,14 @@ def test_the_run_blocks_work_as_written_in_a_fresh_clone(tmp_path):
 
     with make_run(clone, environment, port) as log:
         result = run_in(clone, environment, "bash", "README.md.sh")
+        unknown = requests.get(f"http://127.0.0.1:{port}/no/such/page/", timeout=10)
 
     assert result.returncode == 0, (
         f"{result.stdout}\n{result.stderr}\nmake run's log:\n{log.read_text()[-3000:]}"
     )
     assert (clone / ".env").read_text().startswith("DEBUG=1\nSECRET_KEY=")
+    # With DEBUG on, an unknown address is what users see: the product's 404 page, not Django's
+    # list of URL patterns.
+    assert unknown.status_code == 404
+    assert '<nav class="site-nav"' in unknown.text
+    assert "URLconf" not in unknown.text

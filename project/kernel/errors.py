@@ -1,9 +1,14 @@
 """Errors that reach the user: JSON for the API, a friendly page elsewhere, never a traceback."""
 
+from collections.abc import Callable
+from typing import cast
+
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, get_resolver
 from django.utils.translation import gettext, gettext_lazy
 from gevent import Timeout, monkey
 
@@ -93,6 +98,29 @@ class DatabaseUnavailableMiddleware:
                 gettext("The database is unavailable right now. Please try again shortly."),
             )
         return None
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (`make run`), an address that matches no URL pattern gets the product's own
+    404 page, as without DEBUG, instead of Django's debug page listing every pattern. The rest of
+    debug mode stays: tracebacks, and the debug page for an Http404 a view raises, which names
+    the view. Without DEBUG Django answers with the URLconf's handler404 itself, and this
+    middleware is not loaded."""
+
+    def __init__(self, get_response):
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        resolver = get_resolver(getattr(request, "urlconf", None))
+        try:
+            resolver.resolve(request.path_info)
+        except Resolver404 as exception:
+            # The URLconf's handler404 takes the exception too (django-stubs say it does not).
+            handler = cast(Callable[..., HttpResponse], resolver.resolve_error_handler(404))
+            return handler(request, exception)
+        return self.get_response(request)
 
 
 def server_error(request):

@@ -207,6 +207,20 @@ def test_an_unknown_api_address_is_still_json(client):
     assert response.json() == {"detail": "There is nothing at this address."}
 
 
+def test_with_debug_on_an_unknown_address_is_still_the_products_404_page(client, settings):
+    """`make run` runs with DEBUG on: a 404 is what users see, not Django's list of URL
+    patterns; a missing slash is still added."""
+    settings.DEBUG = True
+
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.text
+    assert '<nav class="site-nav"' in response.text
+    assert "URLconf" not in response.text
+    assert client.get("/currencies").url == "/currencies/"
+
+
 def test_stylesheet_is_served(client):
     # The stylesheet lives in portal/static/portal/ and is found by the static finders.
     from django.contrib.staticfiles import finders  # noqa: PLC0415
