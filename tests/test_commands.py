@@ -87,6 +87,17 @@ def test_load_reference_data_loads_iso_data_with_cldr_links():
     assert lines[-1].startswith("countries: 249 created")
 
 
+def test_load_reference_data_loads_only_currencies_that_are_legal_tender():
+    run("load_reference_data")
+
+    codes = set(Currency.objects.values_list("code", flat=True))
+    assert {"EUR", "USD", "JPY", "CHF", "GBP"} <= codes
+    # Test codes, funds and precious metals: ISO 4217 codes no country pays with.
+    assert not codes & {"XTS", "XXX", "CHE", "CHW", "USN", "XAU", "XAG", "XDR"}
+    # pycountry has dropped the lev that CLDR still names for Bulgaria (see the README).
+    assert Country.objects.get(code="BG").currency_code is None
+
+
 def test_load_reference_data_twice_changes_nothing_and_says_so():
     run("load_reference_data")
     Country.objects.filter(code="DE").update(name="Deutschland")
