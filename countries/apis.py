@@ -28,6 +28,7 @@ from project.kernel.rest import (
     StrictCharField,
     code_input,
     name_input,
+    ordering_choices,
     paginated,
     paginated_response,
 )
@@ -83,6 +84,11 @@ class CountryListCreateApi(APIView):
     name = "Country list"
 
     class FilterSerializer(ListFilterSerializer):
+        ordering = QueryChoiceField(
+            choices=ordering_choices("code", "name", "currency_code", "language_code"),
+            default="code",
+            help_text="Sort by this field; a leading '-' reverses it. Ties are sorted by code.",
+        )
         fully_linked = QueryBooleanField(required=False, default=None)
         currency_code = StrictCharField(
             required=False,

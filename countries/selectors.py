@@ -10,7 +10,7 @@ from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from project.kernel.fields import code_shaped
 from project.kernel.ports import ask_departments
-from project.kernel.queries import filter_code_and_name, get_by_code
+from project.kernel.queries import filter_code_and_name, get_by_code, ordered
 
 _LINKS_SET = Q(currency_code__isnull=False, language_code__isnull=False)
 
@@ -99,10 +99,14 @@ def country_list(
     currency_code: str | None = None,
     language_code: str | None = None,
     links: LinkCheck | None = None,
+    ordering: str = "code",
 ) -> QuerySet[Country]:
     """Countries by search and codes; by whether they are fully linked (by `links`, else by a
-    check of all links with their departments); by the currency or language they link to."""
-    countries = filter_code_and_name(Country.objects.all(), search=search, codes=codes)
+    check of all links with their departments); by the currency or language they link to;
+    sorted by `ordering`."""
+    countries = ordered(
+        filter_code_and_name(Country.objects.all(), search=search, codes=codes), ordering
+    )
     for link, code in (("currency_code", currency_code), ("language_code", language_code)):
         if code is None:
             continue

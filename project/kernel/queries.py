@@ -2,7 +2,7 @@
 
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from project.kernel.fields import code_shaped, has_control_characters
 
@@ -22,6 +22,15 @@ def filter_code_and_name(
     if codes is not None:
         queryset = queryset.filter(code__in=code_shaped(codes))
     return queryset
+
+
+def ordered(queryset: QuerySet[Row], ordering: str) -> QuerySet[Row]:
+    """`queryset` sorted by `ordering` (a field, "-" first for descending), ties by code, empty
+    values last either way (as PostgreSQL and SQLite would not agree on). The API's filters let
+    only documented fields through."""
+    field = F(ordering.removeprefix("-"))
+    by = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
+    return queryset.order_by(by, "code")
 
 
 def get_by_code(queryset: QuerySet[Row], code: str) -> Row | None:

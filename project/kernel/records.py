@@ -102,7 +102,8 @@ class RecordSchema(OperationsSchema):
         operations = self._operations()
         return {
             "list": f"A page of {operations.plural}: `search` matches code or name, `codes` "
-            "keeps only those codes (any letter case).",
+            "keeps only those codes (any letter case), `ordering` sorts (an unknown field is a "
+            "400).",
             "create": f"Creates a {operations.singular}; needs the department's add permission.",
             "retrieve": f"One {operations.singular} by its code (any letter case).",
             "update": f"Renames a {operations.singular}; needs the department's change permission.",

@@ -145,8 +145,19 @@ class SearchField(serializers.CharField):
         ]
 
 
+def ordering_choices(*fields: str) -> list[str]:
+    """`fields` ascending, and descending with a leading "-", as `ordering` accepts them."""
+    return [choice for field in fields for choice in (field, f"-{field}")]
+
+
 class ListFilterSerializer(serializers.Serializer):
     """Query parameters every department list takes."""
+
+    ordering = QueryChoiceField(
+        choices=ordering_choices("code", "name"),
+        default="code",
+        help_text="Sort by this field; a leading '-' reverses it. Ties are sorted by code.",
+    )
 
     search = SearchField(required=False, allow_blank=True, max_length=100)
     codes = serializers.CharField(

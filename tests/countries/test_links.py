@@ -260,3 +260,29 @@ def test_a_fully_linked_filter_and_its_rows_share_one_check(api, euro_and_german
     assert body["count"] == 5
     assert {country["fully_linked"] for country in body["results"]} == {True}
     assert (asked["currencies"], asked["languages"]) == (1, 1)
+
+
+def test_countries_filter_by_the_currency_and_language_they_link_to(api):
+    CountryFactory(code="AT", currency_code="EUR", language_code="de")
+    CountryFactory(code="FR", currency_code="EUR", language_code="fr")
+    CountryFactory(code="CH", currency_code="CHF", language_code="de")
+
+    def codes(**filters):
+        return [item["code"] for item in api.get("/api/countries/", filters).json()["results"]]
+
+    assert codes(currency_code="eur") == ["AT", "FR"]
+    assert codes(language_code="DE") == ["AT", "CH"]
+    assert codes(currency_code="EUR", language_code="de") == ["AT"]
+    assert codes(currency_code="E1R") == []
+
+
+@pytest.mark.parametrize("ordering", ["currency_code", "-currency_code"])
+def test_countries_sort_by_a_link_with_unlinked_ones_last(api, ordering):
+    CountryFactory(code="AT", currency_code="EUR", language_code="de")
+    CountryFactory(code="BG", currency_code=None, language_code="bg")
+    CountryFactory(code="CH", currency_code="CHF", language_code="de")
+
+    results = api.get("/api/countries/", {"ordering": ordering}).json()["results"]
+
+    linked = ["CH", "AT"] if ordering == "currency_code" else ["AT", "CH"]
+    assert [item["code"] for item in results] == [*linked, "BG"]

@@ -177,6 +177,40 @@ def test_list_is_paginated_and_ordered_by_code(dept, api):
     assert codes == sorted(codes)
 
 
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("name", ["Alpha", "Beta", "Beta", "Gamma"]),
+        ("-name", ["Gamma", "Beta", "Beta", "Alpha"]),
+    ],
+)
+def test_list_sorts_by_the_ordering_asked_ties_by_code(dept, api, ordering, expected):
+    for name in ("Gamma", "Beta", "Alpha", "Beta"):
+        dept.factory(name=name)
+
+    results = api.get(dept.url, {"ordering": ordering}).json()["results"]
+
+    assert [item["name"] for item in results] == expected
+    betas = [item["code"] for item in results if item["name"] == "Beta"]
+    assert betas == sorted(betas)
+
+
+def test_list_sorts_by_code_descending(dept, api):
+    dept.factory.create_batch(5)
+
+    codes = [item["code"] for item in api.get(dept.url, {"ordering": "-code"}).json()["results"]]
+
+    assert codes == sorted(codes, reverse=True)
+
+
+@pytest.mark.parametrize("ordering", ["colour", "pk", "-id", "", "name,code", "created_at"])
+def test_an_ordering_by_an_undocumented_field_is_a_400(dept, api, ordering):
+    response = api.get(dept.url, {"ordering": ordering})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["ordering"]
+
+
 def test_page_size_is_settable_up_to_500(dept, api):
     dept.factory.create_batch(3)
 
