@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from countries.public import COUNTRY_EVENTS
-from project.kernel.fields import CodeField, NameField
+from project.kernel.fields import CodeField, NameField, SearchKeyField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -16,6 +16,7 @@ class Country(models.Model):
         help_text="ISO 3166-1 code, 2 or 3 letters; stored in upper case.",
     )
     name = NameField()
+    search_key = SearchKeyField()
     # Links to other departments are codes, never foreign keys: those rows live elsewhere.
     currency_code = CodeField(max_length=3, null=True, blank=True)
     language_code = CodeField(max_length=3, lowercase=True, null=True, blank=True)

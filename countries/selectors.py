@@ -180,9 +180,10 @@ def linked_countries(
     )
     unfiltered = not search and codes is None
     return LinkedCountries(
-        countries=filter_code_and_name(
-            Country.objects.filter(resolvable), search=search, codes=codes
-        ).order_by(ordering, "code"),
+        countries=ordered(
+            filter_code_and_name(Country.objects.filter(resolvable), search=search, codes=codes),
+            ordering,
+        ),
         currencies=links.currencies or {},
         languages=links.languages or {},
         unavailable=links.unavailable,

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 
 from countries.models import Country, CountryOutbox
+from countries.search import country_search_key
 from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
@@ -47,7 +48,7 @@ def country_links_resolve(**links: str | None) -> dict[str, str | None]:
 def country_create(
     *, code: str, name: str, currency_code: str | None = None, language_code: str | None = None
 ) -> Country:
-    country = Country(code=code, name=name)
+    country = Country(code=code, name=name, search_key=country_search_key(code, name))
     # The row's own rules first: a bad code or name needs no call to another department.
     country.full_clean()
     links = country_links_resolve(currency_code=currency_code, language_code=language_code)
@@ -67,6 +68,7 @@ def country_update(
     is not overwritten. New links are checked with their departments first; None unlinks."""
     if name is not UNCHANGED:
         country.name = name
+        country.search_key = country_search_key(country.code, name)
         country.full_clean()  # the row's own rules before asking other departments
     links = {
         field: value
@@ -75,7 +77,7 @@ def country_update(
     }
     for field, value in country_links_resolve(**links).items():
         setattr(country, field, value)
-    changed = ["name"] * (name is not UNCHANGED) + list(links)
+    changed = ["name", "search_key"] * (name is not UNCHANGED) + list(links)
     return validate_and_save(country, update_fields=changed, outbox=CountryOutbox)
 
 

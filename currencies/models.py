@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from currencies.public import CURRENCY_EVENTS
-from project.kernel.fields import CodeField, NameField
+from project.kernel.fields import CodeField, NameField, SearchKeyField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -16,6 +16,7 @@ class Currency(models.Model):
         help_text="ISO 4217 code, 3 letters; stored in upper case.",
     )
     name = NameField()
+    search_key = SearchKeyField()
 
     class Meta:
         ordering = ["code"]

@@ -1,4 +1,5 @@
 from currencies.models import Currency, CurrencyOutbox
+from currencies.search import currency_search_key
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -8,7 +9,8 @@ from project.kernel.persistence import (
 
 
 def currency_create(*, code: str, name: str) -> Currency:
-    return validate_and_save(Currency(code=code, name=name), outbox=CurrencyOutbox)
+    currency = Currency(code=code, name=name, search_key=currency_search_key(code, name))
+    return validate_and_save(currency, outbox=CurrencyOutbox)
 
 
 def currency_update(*, currency: Currency, name: str | Unchanged = UNCHANGED) -> Currency:
@@ -16,7 +18,8 @@ def currency_update(*, currency: Currency, name: str | Unchanged = UNCHANGED) ->
     if name is UNCHANGED:
         return currency
     currency.name = name
-    return validate_and_save(currency, update_fields=["name"], outbox=CurrencyOutbox)
+    currency.search_key = currency_search_key(currency.code, name)
+    return validate_and_save(currency, update_fields=["name", "search_key"], outbox=CurrencyOutbox)
 
 
 def currency_delete(*, currency: Currency) -> None:

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from languages.public import LANGUAGE_EVENTS
-from project.kernel.fields import CodeField, NameField
+from project.kernel.fields import CodeField, NameField, SearchKeyField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -17,6 +17,7 @@ class Language(models.Model):
         help_text="ISO 639 code, 2 or 3 letters; stored in lower case.",
     )
     name = NameField()
+    search_key = SearchKeyField()
 
     class Meta:
         ordering = ["code"]

@@ -1,4 +1,5 @@
 from languages.models import Language, LanguageOutbox
+from languages.search import language_search_key
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -8,7 +9,8 @@ from project.kernel.persistence import (
 
 
 def language_create(*, code: str, name: str) -> Language:
-    return validate_and_save(Language(code=code, name=name), outbox=LanguageOutbox)
+    language = Language(code=code, name=name, search_key=language_search_key(code, name))
+    return validate_and_save(language, outbox=LanguageOutbox)
 
 
 def language_update(*, language: Language, name: str | Unchanged = UNCHANGED) -> Language:
@@ -16,7 +18,8 @@ def language_update(*, language: Language, name: str | Unchanged = UNCHANGED) ->
     if name is UNCHANGED:
         return language
     language.name = name
-    return validate_and_save(language, update_fields=["name"], outbox=LanguageOutbox)
+    language.search_key = language_search_key(language.code, name)
+    return validate_and_save(language, update_fields=["name", "search_key"], outbox=LanguageOutbox)
 
 
 def language_delete(*, language: Language) -> None:

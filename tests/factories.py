@@ -4,8 +4,11 @@ from django.contrib.auth.models import Group, Permission
 from rest_framework.authtoken.models import Token
 
 from countries.models import Country
+from countries.search import country_search_key
 from currencies.models import Currency
+from currencies.search import currency_search_key
 from languages.models import Language
+from languages.search import language_search_key
 from project.topology import STAFF_GROUPS
 
 
@@ -15,6 +18,7 @@ class CurrencyFactory(factory.django.DjangoModelFactory[Currency]):
 
     code = factory.Sequence(lambda n: f"X{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Currency {n}")
+    search_key = factory.LazyAttribute(lambda row: currency_search_key(row.code, row.name))
 
 
 class LanguageFactory(factory.django.DjangoModelFactory[Language]):
@@ -23,6 +27,7 @@ class LanguageFactory(factory.django.DjangoModelFactory[Language]):
 
     code = factory.Sequence(lambda n: f"q{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}")
     name = factory.Sequence(lambda n: f"Language {n}")
+    search_key = factory.LazyAttribute(lambda row: language_search_key(row.code, row.name))
 
 
 class CountryFactory(factory.django.DjangoModelFactory[Country]):
@@ -31,6 +36,7 @@ class CountryFactory(factory.django.DjangoModelFactory[Country]):
 
     code = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Country {n}")
+    search_key = factory.LazyAttribute(lambda row: country_search_key(row.code, row.name))
     currency_code = None
     language_code = None
 

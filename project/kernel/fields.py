@@ -77,6 +77,16 @@ def validate_displayable(value: str) -> None:
         )
 
 
+class SearchKeyField(models.TextField):
+    """What a record is found by (see `project.kernel.search`): written by the department's
+    services with every change of what it is made of, never edited by hand."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+
 class NameField(models.CharField):
     """A display name: 1-100 characters, trimmed, no control characters."""
 

@@ -2,9 +2,10 @@
 
 from typing import TypeVar
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Model, QuerySet
 
 from project.kernel.fields import code_shaped, has_control_characters
+from project.kernel.search import RANK, searched
 
 Row = TypeVar("Row", bound=Model)
 
@@ -12,25 +13,28 @@ Row = TypeVar("Row", bound=Model)
 def filter_code_and_name(
     queryset: QuerySet[Row], *, search: str | None = None, codes: list[str] | None = None
 ) -> QuerySet[Row]:
-    """`search` matches code or name, ignoring case; `codes` keeps only those codes. A search
+    """`search` matches what a record is found by (see `project.kernel.search`), ignoring case
+    and accents, ranked; `codes` keeps only those codes. A search
     with control characters finds nothing (no code or name holds one), and only code-shaped
     codes are looked for: no odd character reaches the database."""
     if search and has_control_characters(search):
         return queryset.none()
     if search:
-        queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
+        queryset = searched(queryset, search)
     if codes is not None:
         queryset = queryset.filter(code__in=code_shaped(codes))
     return queryset
 
 
 def ordered(queryset: QuerySet[Row], ordering: str) -> QuerySet[Row]:
-    """`queryset` sorted by `ordering` (a field, "-" first for descending), ties by code, empty
+    """`queryset` sorted by `ordering` (a field, "-" first for descending) within the ranks of
+    a search (best match first), ties by code, empty
     values last either way (as PostgreSQL and SQLite would not agree on). The API's filters let
     only documented fields through."""
     field = F(ordering.removeprefix("-"))
     by = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
-    return queryset.order_by(by, "code")
+    best_first = [RANK] if RANK in queryset.query.annotations else []
+    return queryset.order_by(*best_first, by, "code")
 
 
 def get_by_code(queryset: QuerySet[Row], code: str) -> Row | None:

@@ -101,7 +101,8 @@ class RecordSchema(OperationsSchema):
     def get_description(self) -> str:  # type: ignore[override]
         operations = self._operations()
         return {
-            "list": f"A page of {operations.plural}: `search` matches code or name, `codes` "
+            "list": f"A page of {operations.plural}: `search` finds codes and names in every "
+            "language, ignoring case and accents, best match first; `codes` "
             "keeps only those codes (any letter case), `ordering` sorts (an unknown field is a "
             "400).",
             "create": f"Creates a {operations.singular}; needs the department's add permission.",

@@ -159,7 +159,13 @@ class ListFilterSerializer(serializers.Serializer):
         help_text="Sort by this field; a leading '-' reverses it. Ties are sorted by code.",
     )
 
-    search = SearchField(required=False, allow_blank=True, max_length=100)
+    search = SearchField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Finds codes and names in every language, ignoring case and accents; the "
+        "best match first (a whole code or name, then one that starts with it).",
+    )
     codes = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -239,7 +239,8 @@ def test_countries_linked_to_a_currency_or_a_language(api, euro_and_german):
 def test_a_searched_linked_page_past_the_end_counts_once(api, euro_and_german):
     CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
     CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
-    CountryFactory(code="LU", name="Luxembourg", currency_code="EUR", language_code="de")
+    # Not LU: its other names ("Grand Duchy of Luxembourg") have an "a".
+    CountryFactory(code="QL", name="Luxembourg", currency_code="EUR", language_code="de")
 
     with CaptureQueriesContext(connections["countries"]) as queries:
         response = api.get("/api/linked-countries/", {"search": "a", "page": 9, "page_size": 1})
@@ -260,20 +261,6 @@ def test_a_fully_linked_filter_and_its_rows_share_one_check(api, euro_and_german
     assert body["count"] == 5
     assert {country["fully_linked"] for country in body["results"]} == {True}
     assert (asked["currencies"], asked["languages"]) == (1, 1)
-
-
-def test_countries_filter_by_the_currency_and_language_they_link_to(api):
-    CountryFactory(code="AT", currency_code="EUR", language_code="de")
-    CountryFactory(code="FR", currency_code="EUR", language_code="fr")
-    CountryFactory(code="CH", currency_code="CHF", language_code="de")
-
-    def codes(**filters):
-        return [item["code"] for item in api.get("/api/countries/", filters).json()["results"]]
-
-    assert codes(currency_code="eur") == ["AT", "FR"]
-    assert codes(language_code="DE") == ["AT", "CH"]
-    assert codes(currency_code="EUR", language_code="de") == ["AT"]
-    assert codes(currency_code="E1R") == []
 
 
 @pytest.mark.parametrize("ordering", ["currency_code", "-currency_code"])

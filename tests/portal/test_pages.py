@@ -67,14 +67,14 @@ def test_home_shows_the_counts_of_every_department(client, europe):
     assert "<dt>Languages</dt><dd>3</dd>" in html
 
 
-def test_home_searches_country_code_and_name(client, europe):
-    by_name = client.get("/", {"q": "land"})
+def test_home_searches_country_code_and_names_in_every_language(client, europe):
+    by_name = client.get("/", {"q": "land"})  # Switzerland, and Germany as "Deutschland"
     by_code = client.get("/", {"q": "fr"})
 
-    assert names_in_table(by_name) == ["Switzerland"]
+    assert names_in_table(by_name) == ["Germany", "Switzerland"]
     assert names_in_table(by_code) == ["France"]
     assert 'value="land"' in by_name.text
-    assert "1 linked country" in by_name.text
+    assert "2 linked countries" in by_name.text
 
 
 def test_home_search_without_match_says_so(client, europe):

@@ -9,6 +9,7 @@ import time
 from django.db import connections, router, transaction
 
 from countries.models import Country, CountryOutbox
+from countries.search import country_search_key
 from currencies.public import get_currency_directory
 
 # Synthetic countries get 3-character codes with at least one digit: never an ISO code, never
@@ -38,6 +39,7 @@ def seed_countries(target: int) -> dict:
                 Country(
                     code=code,
                     name=f"Synthetic {code}",
+                    search_key=country_search_key(code, f"Synthetic {code}"),
                     currency_code=currency,
                     language_code=language,
                 )

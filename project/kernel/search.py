@@ -1,0 +1,71 @@
+"""Search that finds what people type: "Osterreich" finds Österreich, "cote" Côte d'Ivoire.
+
+Each record keeps a search key, written with the record: every term it can be found by (its code,
+its names, other codes), each folded (see `folded`) and framed by "|". A search folds the term the
+same way and looks for it in the key, on SQLite and PostgreSQL alike; the rank says how well a
+record matches: a whole term first (a code, a name), then a term that starts with it, then the rest.
+"""
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import migrations, router
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+SEPARATOR = "|"
+RANK = "search_rank"
+
+# Letters that are not a base letter plus marks, so that NFKD leaves them whole; and the
+# typographic apostrophe CLDR writes ("Côte d\u2019Ivoire") as the one people type.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "\u0131": "i", "\u2019": "'"}
+)
+
+
+def folded(text: str) -> str:
+    """`text` in lower case without accents or the separator, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.replace(SEPARATOR, " ").split())
+
+
+def search_key(terms: Iterable[str | None]) -> str:
+    """The key a record is found by: its folded terms, each once, framed by the separator."""
+    unique = dict.fromkeys(folded(term) for term in terms if term)
+    return SEPARATOR + SEPARATOR.join(term for term in unique if term) + SEPARATOR
+
+
+def searched(queryset: QuerySet, term: str, *, field: str = "search_key") -> QuerySet:
+    """The records of `queryset` whose key holds `term`, annotated with their `RANK`. A term
+    of nothing but separators or marks finds nothing, as no key holds it."""
+    term = folded(term)
+    if not term:
+        return queryset.none()
+    whole, start = f"{SEPARATOR}{term}{SEPARATOR}", f"{SEPARATOR}{term}"
+    return queryset.filter(**{f"{field}__contains": term}).annotate(
+        **{
+            RANK: Case(
+                When(**{f"{field}__contains": whole}, then=Value(0)),
+                When(**{f"{field}__contains": start}, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        }
+    )
+
+
+def write_search_keys(app_label: str, model_name: str, key: Callable[[str, str], str]):
+    """A migration step that writes the search key of every row there is (its code and name)."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        alias = schema_editor.connection.alias
+        if not router.allow_migrate_model(alias, model):
+            return
+        rows = list(model.objects.using(alias).only("pk", "code", "name"))
+        for row in rows:
+            row.search_key = key(row.code, row.name)
+        model.objects.using(alias).bulk_update(rows, ["search_key"], batch_size=1000)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
