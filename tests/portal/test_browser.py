@@ -6,7 +6,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
@@ -176,6 +179,7 @@ PHONE_PAGES = [
     "/languages/",
     "/no/such/page/",
     "/countries/QQ/",
+    "/attention/",  # for staff: the browser logs in as a superuser first
 ]
 # Elements that reach past the right edge of the viewport, other than inside a box that
 # scrolls sideways on its own.
@@ -201,6 +205,11 @@ def test_every_portal_page_fits_a_phone_screen(live_server, browser, locale):
     column can be scrolled to. With the real reference data, whose names are long."""
     call_command("load_reference_data", stdout=StringIO())
     context = browser.new_context(locale=locale, viewport=PHONE)
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("phone", password="x" * 12))
+    session = staff.cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+    context.add_cookies([cookie])
     failed: list[str] = []
 
     def note_failure(response) -> None:
