@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from countries.public import COUNTRY_EVENTS
-from project.kernel.fields import CodeField, NameField, SearchKeyField
+from project.kernel.fields import CodeField, KeyField, NameField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -16,7 +16,8 @@ class Country(models.Model):
         help_text="ISO 3166-1 code, 2 or 3 letters; stored in upper case.",
     )
     name = NameField()
-    search_key = SearchKeyField()
+    search_key = KeyField()
+    name_sort_key = KeyField()  # the name in collation order, as the lists sort by it
     # Links to other departments are codes, never foreign keys: those rows live elsewhere.
     currency_code = CodeField(max_length=3, null=True, blank=True)
     language_code = CodeField(max_length=3, lowercase=True, null=True, blank=True)
@@ -31,7 +32,7 @@ class Country(models.Model):
         ]
         indexes = [
             # The portal lists linked countries by name, a page at a time.
-            models.Index(fields=["name"], name="country_name_idx"),
+            models.Index(fields=["name_sort_key"], name="country_name_sort_idx"),
             # Linked countries read the distinct currency and language codes of the fully linked
             # countries, and count them: each from an index alone (both link columns in each).
             models.Index(fields=["currency_code", "language_code"], name="country_currency_idx"),

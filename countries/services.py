@@ -7,6 +7,7 @@ from countries.search import country_search_key
 from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
+from project.kernel.collation import sort_key
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -48,7 +49,12 @@ def country_links_resolve(**links: str | None) -> dict[str, str | None]:
 def country_create(
     *, code: str, name: str, currency_code: str | None = None, language_code: str | None = None
 ) -> Country:
-    country = Country(code=code, name=name, search_key=country_search_key(code, name))
+    country = Country(
+        code=code,
+        name=name,
+        search_key=country_search_key(code, name),
+        name_sort_key=sort_key(name),
+    )
     # The row's own rules first: a bad code or name needs no call to another department.
     country.full_clean()
     links = country_links_resolve(currency_code=currency_code, language_code=language_code)
@@ -69,6 +75,7 @@ def country_update(
     if name is not UNCHANGED:
         country.name = name
         country.search_key = country_search_key(country.code, name)
+        country.name_sort_key = sort_key(name)
         country.full_clean()  # the row's own rules before asking other departments
     links = {
         field: value
@@ -77,7 +84,7 @@ def country_update(
     }
     for field, value in country_links_resolve(**links).items():
         setattr(country, field, value)
-    changed = ["name", "search_key"] * (name is not UNCHANGED) + list(links)
+    changed = ["name", "search_key", "name_sort_key"] * (name is not UNCHANGED) + list(links)
     return validate_and_save(country, update_fields=changed, outbox=CountryOutbox)
 
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from currencies.public import CURRENCY_EVENTS
-from project.kernel.fields import CodeField, NameField, SearchKeyField
+from project.kernel.fields import CodeField, KeyField, NameField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -16,7 +16,8 @@ class Currency(models.Model):
         help_text="ISO 4217 code, 3 letters; stored in upper case.",
     )
     name = NameField()
-    search_key = SearchKeyField()
+    search_key = KeyField()
+    name_sort_key = KeyField()  # the name in collation order, as the lists sort by it
 
     class Meta:
         ordering = ["code"]

@@ -1,5 +1,6 @@
 from currencies.models import Currency, CurrencyOutbox
 from currencies.search import currency_search_key
+from project.kernel.collation import sort_key
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -9,7 +10,12 @@ from project.kernel.persistence import (
 
 
 def currency_create(*, code: str, name: str) -> Currency:
-    currency = Currency(code=code, name=name, search_key=currency_search_key(code, name))
+    currency = Currency(
+        code=code,
+        name=name,
+        search_key=currency_search_key(code, name),
+        name_sort_key=sort_key(name),
+    )
     return validate_and_save(currency, outbox=CurrencyOutbox)
 
 
@@ -19,7 +25,10 @@ def currency_update(*, currency: Currency, name: str | Unchanged = UNCHANGED) ->
         return currency
     currency.name = name
     currency.search_key = currency_search_key(currency.code, name)
-    return validate_and_save(currency, update_fields=["name", "search_key"], outbox=CurrencyOutbox)
+    currency.name_sort_key = sort_key(name)
+    return validate_and_save(
+        currency, update_fields=["name", "search_key", "name_sort_key"], outbox=CurrencyOutbox
+    )
 
 
 def currency_delete(*, currency: Currency) -> None:

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from languages.public import LANGUAGE_EVENTS
-from project.kernel.fields import CodeField, NameField, SearchKeyField
+from project.kernel.fields import CodeField, KeyField, NameField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -17,7 +17,8 @@ class Language(models.Model):
         help_text="ISO 639 code, 2 or 3 letters; stored in lower case.",
     )
     name = NameField()
-    search_key = SearchKeyField()
+    search_key = KeyField()
+    name_sort_key = KeyField()  # the name in collation order, as the lists sort by it
 
     class Meta:
         ordering = ["code"]

@@ -1,5 +1,6 @@
 from languages.models import Language, LanguageOutbox
 from languages.search import language_search_key
+from project.kernel.collation import sort_key
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -9,7 +10,12 @@ from project.kernel.persistence import (
 
 
 def language_create(*, code: str, name: str) -> Language:
-    language = Language(code=code, name=name, search_key=language_search_key(code, name))
+    language = Language(
+        code=code,
+        name=name,
+        search_key=language_search_key(code, name),
+        name_sort_key=sort_key(name),
+    )
     return validate_and_save(language, outbox=LanguageOutbox)
 
 
@@ -19,7 +25,10 @@ def language_update(*, language: Language, name: str | Unchanged = UNCHANGED) ->
         return language
     language.name = name
     language.search_key = language_search_key(language.code, name)
-    return validate_and_save(language, update_fields=["name", "search_key"], outbox=LanguageOutbox)
+    language.name_sort_key = sort_key(name)
+    return validate_and_save(
+        language, update_fields=["name", "search_key", "name_sort_key"], outbox=LanguageOutbox
+    )
 
 
 def language_delete(*, language: Language) -> None:

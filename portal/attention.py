@@ -15,6 +15,7 @@ from countries.public import Country, get_country_directory
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from portal.pages import BROKEN, LINKED, NOT_LINKED, UNKNOWN, LinkStatus, Unavailable
+from project.kernel.collation import sort_key
 
 # The departments whose staff may see the page: a user with any permission in one of them
 # (their groups hold them), or a superuser.
@@ -88,7 +89,7 @@ def attention_page() -> AttentionPage:
             currency=_status(country.currency_code, records.get("currencies")),
             language=_status(country.language_code, records.get("languages")),
         )
-        for country in sorted(countries, key=lambda c: (c.name.casefold(), c.code))
+        for country in sorted(countries, key=lambda c: (sort_key(c.name), c.code))
     ]
     return AttentionPage(
         rows=[row for row in rows if _needs_attention(row)],

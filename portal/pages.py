@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from countries.public import Country, LinkedCountryPage, get_country_directory
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
+from project.kernel.collation import sort_key
 from project.kernel.fields import control_characters_replaced
 from project.kernel.ports import ask_departments
 
@@ -229,7 +230,7 @@ def _directory_page(department: str, get_directory, link_field: str) -> Director
     records, countries = answers[department], answers["countries"]
 
     users: dict[str, list[Country]] = defaultdict(list)
-    for country in sorted(countries or [], key=lambda c: (c.name.casefold(), c.code)):
+    for country in sorted(countries or [], key=lambda c: (sort_key(c.name), c.code)):
         code = getattr(country, link_field)
         if code:
             users[code].append(country)

@@ -9,6 +9,7 @@ from currencies.models import Currency
 from currencies.search import currency_search_key
 from languages.models import Language
 from languages.search import language_search_key
+from project.kernel.collation import sort_key
 from project.topology import STAFF_GROUPS
 
 
@@ -19,6 +20,7 @@ class CurrencyFactory(factory.django.DjangoModelFactory[Currency]):
     code = factory.Sequence(lambda n: f"X{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Currency {n}")
     search_key = factory.LazyAttribute(lambda row: currency_search_key(row.code, row.name))
+    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
 
 
 class LanguageFactory(factory.django.DjangoModelFactory[Language]):
@@ -28,6 +30,7 @@ class LanguageFactory(factory.django.DjangoModelFactory[Language]):
     code = factory.Sequence(lambda n: f"q{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}")
     name = factory.Sequence(lambda n: f"Language {n}")
     search_key = factory.LazyAttribute(lambda row: language_search_key(row.code, row.name))
+    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
 
 
 class CountryFactory(factory.django.DjangoModelFactory[Country]):
@@ -37,6 +40,7 @@ class CountryFactory(factory.django.DjangoModelFactory[Country]):
     code = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Country {n}")
     search_key = factory.LazyAttribute(lambda row: country_search_key(row.code, row.name))
+    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
     currency_code = None
     language_code = None
 

@@ -4,7 +4,7 @@ import project.kernel.fields
 from django.db import migrations
 
 from currencies.search import currency_search_key
-from project.kernel.search import write_search_keys
+from project.kernel.migrations_steps import write_keys
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='currency',
             name='search_key',
-            field=project.kernel.fields.SearchKeyField(default='', editable=False),
+            field=project.kernel.fields.KeyField(default='', editable=False),
         ),
-        write_search_keys("currencies", "currency", currency_search_key),
+        write_keys("currencies", "currency", "search_key", lambda row: currency_search_key(row.code, row.name)),
     ]

@@ -77,9 +77,10 @@ def validate_displayable(value: str) -> None:
         )
 
 
-class SearchKeyField(models.TextField):
-    """What a record is found by (see `project.kernel.search`): written by the department's
-    services with every change of what it is made of, never edited by hand."""
+class KeyField(models.TextField):
+    """A key derived from a record, to find it by (`project.kernel.search`) or sort it by
+    (`project.kernel.collation`): written by the department's services with every change of
+    what it is derived from, never edited by hand."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("editable", False)

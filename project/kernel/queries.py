@@ -26,12 +26,17 @@ def filter_code_and_name(
     return queryset
 
 
+# Names sort by their collation keys (see `project.kernel.collation`), not by code points.
+_SORTED_BY = {"name": "name_sort_key"}
+
+
 def ordered(queryset: QuerySet[Row], ordering: str) -> QuerySet[Row]:
     """`queryset` sorted by `ordering` (a field, "-" first for descending) within the ranks of
     a search (best match first), ties by code, empty
     values last either way (as PostgreSQL and SQLite would not agree on). The API's filters let
     only documented fields through."""
-    field = F(ordering.removeprefix("-"))
+    name = ordering.removeprefix("-")
+    field = F(_SORTED_BY.get(name, name))
     by = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
     best_first = [RANK] if RANK in queryset.query.annotations else []
     return queryset.order_by(*best_first, by, "code")

@@ -7,10 +7,8 @@ record matches: a whole term first (a code, a name), then a term that starts wit
 """
 
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from django.db import migrations, router
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 SEPARATOR = "|"
@@ -53,19 +51,3 @@ def searched(queryset: QuerySet, term: str, *, field: str = "search_key") -> Que
             )
         }
     )
-
-
-def write_search_keys(app_label: str, model_name: str, key: Callable[[str, str], str]):
-    """A migration step that writes the search key of every row there is (its code and name)."""
-
-    def forwards(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        alias = schema_editor.connection.alias
-        if not router.allow_migrate_model(alias, model):
-            return
-        rows = list(model.objects.using(alias).only("pk", "code", "name"))
-        for row in rows:
-            row.search_key = key(row.code, row.name)
-        model.objects.using(alias).bulk_update(rows, ["search_key"], batch_size=1000)
-
-    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)

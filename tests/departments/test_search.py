@@ -6,6 +6,7 @@ import pytest
 from countries.services import country_create, country_update
 from currencies.services import currency_create
 from languages.services import language_create
+from project.kernel.collation import sort_key
 from project.kernel.search import folded, search_key
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -104,3 +105,47 @@ def test_folding_and_keys():
     assert folded("Straße") == "strasse"
     assert folded("Øresund|Æble") == "oresund aeble"
     assert search_key(["DE", "Germany", None, "germany", ""]) == "|de|germany|"
+
+
+def test_names_sort_by_the_collation_rules_not_by_code_points(api, countries):
+    country_create(code="CR", name="Costa Rica")
+    country_create(code="HR", name="Croatia")
+    country_create(code="CZ", name="Czechia")
+    country_create(code="ZW", name="Zimbabwe")
+
+    results = api.get("/api/countries/", {"ordering": "name", "page_size": 100}).json()["results"]
+    names = [item["name"] for item in results]
+
+    assert names.index("Åland Islands") < names.index("Austria")  # with the A's
+    assert names[names.index("Costa Rica") : names.index("Czechia") + 1] == [
+        "Costa Rica",
+        "Côte d'Ivoire",
+        "Croatia",
+        "Curaçao",
+        "Czechia",
+    ]
+    assert names[-1] == "Zimbabwe"
+
+
+def test_a_rename_sorts_by_its_new_name(api):
+    country_create(code="QM", name="Atlantis")
+    zeta = country_create(code="QN", name="Zeta")
+
+    country_update(country=zeta, name="Ärmelkanal")
+
+    results = api.get("/api/countries/", {"ordering": "name"}).json()["results"]
+    assert [item["name"] for item in results] == ["Ärmelkanal", "Atlantis"]
+
+
+def test_sort_keys_order_as_the_collation_does():
+    names = ["Zimbabwe", "Åland", "Czechia", "Côte d'Ivoire", "Costa Rica", "Croatia", "ábc"]
+
+    assert sorted(names, key=sort_key) == [
+        "ábc",
+        "Åland",
+        "Costa Rica",
+        "Côte d'Ivoire",
+        "Croatia",
+        "Czechia",
+        "Zimbabwe",
+    ]

@@ -11,6 +11,7 @@ from django.db import connections, router, transaction
 from countries.models import Country, CountryOutbox
 from countries.search import country_search_key
 from currencies.public import get_currency_directory
+from project.kernel.collation import sort_key
 
 # Synthetic countries get 3-character codes with at least one digit: never an ISO code, never
 # one the write scenario creates (3 letters), and 29,080 of them.
@@ -40,6 +41,7 @@ def seed_countries(target: int) -> dict:
                     code=code,
                     name=f"Synthetic {code}",
                     search_key=country_search_key(code, f"Synthetic {code}"),
+                    name_sort_key=sort_key(f"Synthetic {code}"),
                     currency_code=currency,
                     language_code=language,
                 )
