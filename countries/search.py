@@ -2,18 +2,15 @@
 (pycountry), and its name in every language of the site (CLDR, through babel)."""
 
 import pycountry
-from babel import Locale
-from django.conf import settings
 
-from project.kernel.search import search_key
+from project.kernel.search import in_site_languages, search_key
 
 
 def country_search_key(code: str, name: str) -> str:
-    iso = pycountry.countries.get(alpha_2=code.strip().upper())
+    territory = code.strip().upper()
+    iso = pycountry.countries.get(alpha_2=territory)
     other = [
         getattr(iso, key, None) for key in ("alpha_3", "numeric", "official_name", "common_name")
     ]
-    cldr = [
-        Locale(language).territories.get(code.strip().upper()) for language, _ in settings.LANGUAGES
-    ]
+    cldr = in_site_languages(lambda locale: locale.territories.get(territory))
     return search_key([code, name, *other, *cldr])

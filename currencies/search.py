@@ -1,14 +1,9 @@
 """What a currency is found by: its code, its name and its name in every language of the site
 (CLDR, through babel)."""
 
-from babel import Locale
-from django.conf import settings
-
-from project.kernel.search import search_key
+from project.kernel.search import in_site_languages, search_key
 
 
 def currency_search_key(code: str, name: str) -> str:
-    cldr = [
-        Locale(language).currencies.get(code.strip().upper()) for language, _ in settings.LANGUAGES
-    ]
+    cldr = in_site_languages(lambda locale: locale.currencies.get(code.strip().upper()))
     return search_key([code, name, *cldr])

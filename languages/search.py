@@ -2,15 +2,12 @@
 every language of the site (CLDR, through babel)."""
 
 import pycountry
-from babel import Locale
-from django.conf import settings
 
-from project.kernel.search import search_key
+from project.kernel.search import in_site_languages, search_key
 
 
 def language_search_key(code: str, name: str) -> str:
-    iso = pycountry.languages.get(alpha_2=code.strip().lower())
-    cldr = [
-        Locale(language).languages.get(code.strip().lower()) for language, _ in settings.LANGUAGES
-    ]
+    language = code.strip().lower()
+    iso = pycountry.languages.get(alpha_2=language)
+    cldr = in_site_languages(lambda locale: locale.languages.get(language))
     return search_key([code, name, getattr(iso, "alpha_3", None), *cldr])

@@ -14,7 +14,7 @@ from typing import Any
 from countries.public import Country, get_country_directory
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
-from portal.pages import BROKEN, LINKED, NOT_LINKED, UNKNOWN, LinkStatus, Unavailable
+from portal.pages import BROKEN, NOT_LINKED, LinkStatus, Unavailable, link_status
 from project.kernel.collation import sort_key
 
 # The departments whose staff may see the page: a user with any permission in one of them
@@ -48,19 +48,6 @@ class AttentionPage:
         return self.rows is not None
 
 
-def _status(code: str | None, records: Mapping[str, Currency | Language] | None) -> LinkStatus:
-    """`records`: what the owning department answered for every code asked, keyed by code as
-    stored (links are stored normalised alike), None if it could not be asked."""
-    if not code:
-        return LinkStatus(code=None, name=None, state=NOT_LINKED)
-    if records is None:
-        return LinkStatus(code=code, name=None, state=UNKNOWN)
-    record = records.get(code)
-    if record is None:
-        return LinkStatus(code=code, name=None, state=BROKEN)
-    return LinkStatus(code=record.code, name=record.name, state=LINKED)
-
-
 def _needs_attention(row: AttentionRow) -> bool:
     return any(link.state in (NOT_LINKED, BROKEN) for link in (row.currency, row.language))
 
@@ -86,8 +73,8 @@ def attention_page() -> AttentionPage:
     rows = [
         AttentionRow(
             country=country,
-            currency=_status(country.currency_code, records.get("currencies")),
-            language=_status(country.language_code, records.get("languages")),
+            currency=link_status(country.currency_code, records.get("currencies")),
+            language=link_status(country.language_code, records.get("languages")),
         )
         for country in sorted(countries, key=lambda c: (sort_key(c.name), c.code))
     ]

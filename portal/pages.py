@@ -152,13 +152,15 @@ class CountryPage:
         return self.country is None and "countries" not in self.unavailable
 
 
-def _link_status(code: str | None, records: Mapping[str, Currency | Language] | None) -> LinkStatus:
-    """`records`: what the owning department answered for `code`, None if it could not."""
+def link_status(code: str | None, records: Mapping[str, Currency | Language] | None) -> LinkStatus:
+    """The state of link `code`. `records`: what the owning department answered for the codes
+    asked, keyed by code as stored (links are stored normalised alike); None if it could not
+    be asked."""
     if not code:
         return LinkStatus(code=None, name=None, state=NOT_LINKED)
     if records is None:
         return LinkStatus(code=code, name=None, state=UNKNOWN)
-    record = next(iter(records.values()), None)  # one code asked
+    record = records.get(code)
     if record is None:
         return LinkStatus(code=code, name=None, state=BROKEN)
     return LinkStatus(code=record.code, name=record.name, state=LINKED)
@@ -181,8 +183,8 @@ def country_page(code: str) -> CountryPage:
         if language_code := country.language_code:
             calls["languages"] = lambda: get_language_directory().get_many([language_code])
         records = unavailable.ask(calls)
-        currency = _link_status(country.currency_code, records.get("currencies"))
-        language = _link_status(country.language_code, records.get("languages"))
+        currency = link_status(country.currency_code, records.get("currencies"))
+        language = link_status(country.language_code, records.get("languages"))
     return CountryPage(
         code=country.code if country else code,
         country=country,

@@ -14,9 +14,9 @@ def filter_code_and_name(
     queryset: QuerySet[Row], *, search: str | None = None, codes: list[str] | None = None
 ) -> QuerySet[Row]:
     """`search` matches what a record is found by (see `project.kernel.search`), ignoring case
-    and accents, ranked; `codes` keeps only those codes. A search
-    with control characters finds nothing (no code or name holds one), and only code-shaped
-    codes are looked for: no odd character reaches the database."""
+    and accents, ranked; `codes` keeps only those codes. A search with control characters finds
+    nothing (no code or name holds one), and only code-shaped codes are looked for: no odd
+    character reaches the database."""
     if search and has_control_characters(search):
         return queryset.none()
     if search:
@@ -32,9 +32,8 @@ _SORTED_BY = {"name": "name_sort_key"}
 
 def ordered(queryset: QuerySet[Row], ordering: str) -> QuerySet[Row]:
     """`queryset` sorted by `ordering` (a field, "-" first for descending) within the ranks of
-    a search (best match first), ties by code, empty
-    values last either way (as PostgreSQL and SQLite would not agree on). The API's filters let
-    only documented fields through."""
+    a search (best match first), ties by code, empty values last either way (as PostgreSQL and
+    SQLite would not agree on). The API's filters let only documented fields through."""
     name = ordering.removeprefix("-")
     field = F(_SORTED_BY.get(name, name))
     by = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
