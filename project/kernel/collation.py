@@ -7,7 +7,7 @@ by it, on SQLite and PostgreSQL alike: the collation weights as fixed-width hexa
 plain character order is the collation order.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from pyuca import Collator
 
@@ -17,6 +17,9 @@ def _collator() -> Collator:
     return Collator()  # reads the collation table once per process (about 0.2 s)
 
 
+# Pages that sort what a port answered (the countries per currency) ask again for the same names
+# on every request: about 50 µs each uncached, 12 ms for 250 countries. Enough for 25,000 names.
+@lru_cache(maxsize=32_768)
 def sort_key(text: str) -> str:
     """`text`'s collation key as a string that sorts, character by character, as `text` should."""
     return "".join(f"{weight:04x}" for weight in _collator().sort_key(text.strip()))
