@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 def _link(code: str, records: Mapping[str, Currency | Language]) -> Link:
     record = records.get(code)
-    return Link(code=code, name=record.name if record else None)
+    if record is None:
+        return Link(code=code, name=None)
+    return Link(code=code, name=record.name, names=record.names)
 
 
 def linked_country_dto(row: Any, linked: "LinkedCountries") -> LinkedCountry:
@@ -38,6 +40,7 @@ def linked_country_dto(row: Any, linked: "LinkedCountries") -> LinkedCountry:
     return LinkedCountry(
         code=row.code,
         name=row.name,
+        names=row.names,
         currency=_link(row.currency_code, linked.currencies),
         language=_link(row.language_code, linked.languages),
     )
@@ -51,10 +54,16 @@ class LocalCountryDirectory(LocalDirectory[Country]):
         self._linked_countries = selectors.linked_countries
 
     def linked_page(
-        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+        self,
+        *,
+        search: str = "",
+        page: int = 1,
+        page_size: int = 50,
+        ordering: str = "code",
+        language: str | None = None,
     ) -> LinkedCountryPage:
         with database_errors_as_unavailable("countries"):
-            linked = self._linked_countries(search=search, ordering=ordering)
+            linked = self._linked_countries(search=search, ordering=ordering, language=language)
             paginator = ThriftyPaginator(linked.countries, page_size, count=linked.count)
             try:
                 rows = list(paginator.page(page).object_list)
@@ -83,6 +92,7 @@ def _from_json(item: dict) -> Country:
         name=item["name"],
         currency_code=item["currency_code"],
         language_code=item["language_code"],
+        names=item.get("names", {}),  # none from an older service: the main name is shown
     )
 
 
@@ -90,6 +100,7 @@ def _linked_from_json(item: dict) -> LinkedCountry:
     return LinkedCountry(
         code=item["code"],
         name=item["name"],
+        names=item.get("names", {}),
         currency=Link(**item["currency"]),
         language=Link(**item["language"]),
     )
@@ -101,7 +112,13 @@ class HttpCountryDirectory(HttpDirectory[Country]):
         self._linked_url = f"{base_url}/api/linked-countries/"
 
     def linked_page(
-        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+        self,
+        *,
+        search: str = "",
+        page: int = 1,
+        page_size: int = 50,
+        ordering: str = "code",
+        language: str | None = None,
     ) -> LinkedCountryPage:
         params: dict[str, str | int] = {
             "search": search,
@@ -109,6 +126,8 @@ class HttpCountryDirectory(HttpDirectory[Country]):
             "page_size": page_size,
             "ordering": ordering,
         }
+        if language is not None:
+            params["language"] = language
         status, body = fetch_json("countries", self._linked_url, params, statuses=(200, 404))
         if status == 404 and not (body and "count" in body):
             raise DepartmentUnavailable("countries", "it answered HTTP 404")
@@ -145,10 +164,16 @@ class ReplicaCountryDirectory(ReplicaDirectory[Country]):
         self._owner = HttpCountryDirectory(settings.TOPOLOGY.service_url("countries"))
 
     def linked_page(
-        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+        self,
+        *,
+        search: str = "",
+        page: int = 1,
+        page_size: int = 50,
+        ordering: str = "code",
+        language: str | None = None,
     ) -> LinkedCountryPage:
         return self._owner.linked_page(
-            search=search, page=page, page_size=page_size, ordering=ordering
+            search=search, page=page, page_size=page_size, ordering=ordering, language=language
         )
 
     def linked_to(

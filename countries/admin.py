@@ -13,7 +13,7 @@ admin_site = department_admin_site("countries", "Country department")
 class CountryAdminForm(forms.ModelForm):
     class Meta:
         model = Country
-        fields = ["code", "name", "currency_code", "language_code"]
+        fields = ["code", "name", "names", "currency_code", "language_code"]
 
     def clean(self):
         cleaned = super().clean() or {}

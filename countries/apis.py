@@ -27,7 +27,10 @@ from project.kernel.rest import (
     StandardPagination,
     StrictCharField,
     code_input,
+    language_parameter,
     name_input,
+    names_input,
+    names_output,
     ordering_choices,
     paginated,
     paginated_response,
@@ -37,6 +40,7 @@ from project.kernel.rest import (
 class CountryOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    names = names_output()
     currency_code = serializers.CharField(allow_null=True)
     language_code = serializers.CharField(allow_null=True)
     fully_linked = serializers.BooleanField(
@@ -45,7 +49,7 @@ class CountryOutputSerializer(serializers.Serializer):
     )
 
 
-_COUNTRY_FIELDS = ("code", "name", "currency_code", "language_code")
+_COUNTRY_FIELDS = ("code", "name", "names", "currency_code", "language_code")
 
 
 def _with_fully_linked(rows: list[dict], links: LinkCheck | None = None) -> list[dict]:
@@ -111,6 +115,7 @@ class CountryListCreateApi(APIView):
     class CountryCreateInputSerializer(serializers.Serializer):
         code = code_input(Country)
         name = name_input(Country)
+        names = names_input()
         currency_code = _link_field()
         language_code = _link_field()
 
@@ -148,6 +153,7 @@ class CountryDetailApi(APIView):
 
     class CountryUpdateInputSerializer(ChangeSerializer):
         name = name_input(Country)
+        names = names_input()
         currency_code = _link_field()
         language_code = _link_field()
 
@@ -179,17 +185,19 @@ class LinkSerializer(serializers.Serializer):
     name = serializers.CharField(
         allow_null=True, help_text="Null while its department is unavailable."
     )
+    names = names_output()
 
 
 class LinkedCountryOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    names = names_output()
     currency = LinkSerializer()
     language = LinkSerializer()
 
 
 def _link_json(link: Link) -> dict:
-    return {"code": link.code, "name": link.name}
+    return {"code": link.code, "name": link.name, "names": link.names}
 
 
 def _linked_country_json(country: LinkedCountry) -> dict:
@@ -198,6 +206,7 @@ def _linked_country_json(country: LinkedCountry) -> dict:
     return {
         "code": country.code,
         "name": country.name,
+        "names": country.names,
         "currency": _link_json(country.currency),
         "language": _link_json(country.language),
     }
@@ -215,6 +224,7 @@ class LinkedCountryListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         search = SearchField(required=False, allow_blank=True, max_length=100)
         ordering = QueryChoiceField(choices=["code", "name"], default="code")
+        language = language_parameter()
 
     @extend_schema(
         operation_id="linked_countries_list",

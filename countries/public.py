@@ -2,7 +2,7 @@
 import from here. DTOs, the protocol, and the getter of the configured adapter."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from project.kernel.events import Event, EventStream
@@ -27,12 +27,14 @@ class Country:
     name: str
     currency_code: str | None
     language_code: str | None
+    names: dict[str, str] = field(default_factory=dict)  # per language, see kernel.names
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
     code: str
     name: str | None  # None while the owning department is unavailable
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class LinkedCountry:
     name: str
     currency: Link
     language: Link
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,17 @@ COUNTRY_EVENTS: EventStream[Country] = EventStream("countries", "country", Count
 
 class CountryDirectory(Directory[Country], Protocol):
     def linked_page(
-        self, *, search: str = "", page: int = 1, page_size: int = 50, ordering: str = "code"
+        self,
+        *,
+        search: str = "",
+        page: int = 1,
+        page_size: int = 50,
+        ordering: str = "code",
+        language: str | None = None,
     ) -> LinkedCountryPage:
-        """One page of fully linked countries with the names of their currency and language.
-        A page past the end has no results."""
+        """One page of fully linked countries with the names of their currency and language,
+        names sorted as read in `language` (a site language; None: by the main name). A page
+        past the end has no results."""
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None

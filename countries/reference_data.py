@@ -1,5 +1,6 @@
-"""ISO 3166-1 countries from pycountry, linked to their main currency and official language as
-CLDR (babel) knows them. Links are only set where the other department has the code."""
+"""ISO 3166-1 countries from pycountry, named in the site's languages and linked to their main
+currency and official language as CLDR (babel) knows them. Links are only set where the other
+department has the code."""
 
 import babel.languages
 import babel.numbers
@@ -7,10 +8,12 @@ import pycountry
 from django.db import router, transaction
 
 from countries.models import Country
+from countries.search import country_cldr_names
 from countries.services import country_create, country_update
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.kernel.reference_data import LoadReport
+from project.kernel.persistence import UNCHANGED
+from project.kernel.reference_data import LoadReport, ReferenceRecord, missing_names
 
 
 def _main_currency(territory: str, known: set[str]) -> str | None:
@@ -36,16 +39,18 @@ def load_reference_data() -> LoadReport:
                 "currency_code": _main_currency(iso.alpha_2, known_currencies),
                 "language_code": _official_language(iso.alpha_2, known_languages),
             }
+            reference = ReferenceRecord(iso.name, country_cldr_names(iso.alpha_2))
             country = existing.get(iso.alpha_2)
             if country is None:
-                country_create(code=iso.alpha_2, name=iso.name, **links)
+                country_create(code=iso.alpha_2, name=iso.name, names=reference.names, **links)
                 report.created += 1
                 continue
-            # Fill links that are still empty; never overwrite what a department chose.
+            # Fill links and names that are still empty; never overwrite what a department chose.
             missing = {f: v for f, v in links.items() if v and getattr(country, f) is None}
-            if missing:
-                country_update(country=country, **missing)
-                report.linked += 1
-            else:
-                report.unchanged += 1
+            names = missing_names(country, reference)
+            if missing or names:
+                country_update(country=country, names=names or UNCHANGED, **missing)
+            report.linked += bool(missing)
+            report.named += bool(names)
+            report.unchanged += not (missing or names)
     return report

@@ -100,12 +100,15 @@ def country_list(
     language_code: str | None = None,
     links: LinkCheck | None = None,
     ordering: str = "code",
+    language: str | None = None,
 ) -> QuerySet[Country]:
     """Countries by search and codes; by whether they are fully linked (by `links`, else by a
     check of all links with their departments); by the currency or language they link to;
-    sorted by `ordering`."""
+    sorted by `ordering`, names as read in `language`."""
     countries = ordered(
-        filter_code_and_name(Country.objects.all(), search=search, codes=codes), ordering
+        filter_code_and_name(Country.objects.all(), search=search, codes=codes),
+        ordering,
+        language=language,
     )
     for link, code in (("currency_code", currency_code), ("language_code", language_code)):
         if code is None:
@@ -167,7 +170,11 @@ def _distinct_linked_codes(column: str, other: str) -> set[str]:
 
 
 def linked_countries(
-    *, search: str | None = None, codes: list[str] | None = None, ordering: str = "code"
+    *,
+    search: str | None = None,
+    codes: list[str] | None = None,
+    ordering: str = "code",
+    language: str | None = None,
 ) -> LinkedCountries:
     """One batched port call per department, whatever the page size or the number of
     countries: only the distinct linked codes are resolved. The database work is a skip through
@@ -183,6 +190,7 @@ def linked_countries(
         countries=ordered(
             filter_code_and_name(Country.objects.filter(resolvable), search=search, codes=codes),
             ordering,
+            language=language,
         ),
         currencies=links.currencies or {},
         languages=links.languages or {},

@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ValidationError
 
@@ -7,7 +7,7 @@ from countries.search import country_search_key
 from countries.selectors import country_get
 from currencies.public import get_currency_directory
 from languages.public import get_language_directory
-from project.kernel.collation import sort_key
+from project.kernel.names import NAME_FIELDS, set_names
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -47,14 +47,15 @@ def country_links_resolve(**links: str | None) -> dict[str, str | None]:
 
 
 def country_create(
-    *, code: str, name: str, currency_code: str | None = None, language_code: str | None = None
+    *,
+    code: str,
+    name: str,
+    names: Mapping[str, str] | None = None,
+    currency_code: str | None = None,
+    language_code: str | None = None,
 ) -> Country:
-    country = Country(
-        code=code,
-        name=name,
-        search_key=country_search_key(code, name),
-        name_sort_key=sort_key(name),
-    )
+    country = Country(code=code)
+    set_names(country, name=name, names=names or {}, search_key=country_search_key)
     # The row's own rules first: a bad code or name needs no call to another department.
     country.full_clean()
     links = country_links_resolve(currency_code=currency_code, language_code=language_code)
@@ -67,15 +68,21 @@ def country_update(
     *,
     country: Country,
     name: str | Unchanged = UNCHANGED,
+    names: Mapping[str, str] | Unchanged = UNCHANGED,
     currency_code: str | Unchanged | None = UNCHANGED,
     language_code: str | Unchanged | None = UNCHANGED,
 ) -> Country:
     """Change only what is given, and save only that: a concurrent update of another field
-    is not overwritten. New links are checked with their departments first; None unlinks."""
-    if name is not UNCHANGED:
-        country.name = name
-        country.search_key = country_search_key(country.code, name)
-        country.name_sort_key = sort_key(name)
+    is not overwritten. `names` replaces every name per language. New links are checked with
+    their departments first; None unlinks."""
+    renamed = name is not UNCHANGED or names is not UNCHANGED
+    if renamed:
+        set_names(
+            country,
+            name=country.name if name is UNCHANGED else name,
+            names=country.names if names is UNCHANGED else names,
+            search_key=country_search_key,
+        )
         country.full_clean()  # the row's own rules before asking other departments
     links = {
         field: value
@@ -84,7 +91,7 @@ def country_update(
     }
     for field, value in country_links_resolve(**links).items():
         setattr(country, field, value)
-    changed = ["name", "search_key", "name_sort_key"] * (name is not UNCHANGED) + list(links)
+    changed = NAME_FIELDS * renamed + list(links)
     return validate_and_save(country, update_fields=changed, outbox=CountryOutbox)
 
 

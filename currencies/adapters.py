@@ -19,7 +19,8 @@ class LocalCurrencyDirectory(LocalDirectory[Currency]):
 
 
 def _from_json(item: dict) -> Currency:
-    return Currency(code=item["code"], name=item["name"])
+    # An older service answers no names: the main name is shown meanwhile.
+    return Currency(code=item["code"], name=item["name"], names=item.get("names", {}))
 
 
 class HttpCurrencyDirectory(HttpDirectory[Currency]):

@@ -2,7 +2,7 @@
 import from here. DTOs, the protocol, and the getter of the configured adapter."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from project.kernel.events import Event, EventStream
 from project.kernel.ports import DepartmentUnavailable, Directory, choose_adapter
@@ -21,6 +21,7 @@ __all__ = [
 class Currency:
     code: str
     name: str
+    names: dict[str, str] = field(default_factory=dict)  # per language, see kernel.names
 
 
 # What the department publishes of every change (see project/kernel/events.py and

@@ -1,9 +1,18 @@
-"""What a currency is found by: its code, its name and its name in every language of the site
+"""What a currency is found by: its code, its names and its name in every language of the site
 (CLDR, through babel)."""
 
-from project.kernel.search import in_site_languages, search_key
+from collections.abc import Mapping
+
+from project.kernel.names import cldr_names
+from project.kernel.search import search_key
 
 
-def currency_search_key(code: str, name: str) -> str:
-    cldr = in_site_languages(lambda locale: locale.currencies.get(code.strip().upper()))
-    return search_key([code, name, *cldr])
+def currency_search_key(code: str, name: str, names: Mapping[str, str]) -> str:
+    cldr = currency_cldr_names(code).values()
+    return search_key([code, name, *names.values(), *cldr])
+
+
+def currency_cldr_names(code: str) -> dict[str, str]:
+    """The currency's name in each language of the site that CLDR knows it in: what the reference
+    data seeds its names with."""
+    return cldr_names(lambda locale: locale.currencies.get(code.strip().upper()))

@@ -1,6 +1,8 @@
+from collections.abc import Mapping
+
 from currencies.models import Currency, CurrencyOutbox
 from currencies.search import currency_search_key
-from project.kernel.collation import sort_key
+from project.kernel.names import NAME_FIELDS, set_names
 from project.kernel.persistence import (
     UNCHANGED,
     Unchanged,
@@ -9,26 +11,29 @@ from project.kernel.persistence import (
 )
 
 
-def currency_create(*, code: str, name: str) -> Currency:
-    currency = Currency(
-        code=code,
-        name=name,
-        search_key=currency_search_key(code, name),
-        name_sort_key=sort_key(name),
-    )
+def currency_create(*, code: str, name: str, names: Mapping[str, str] | None = None) -> Currency:
+    currency = Currency(code=code)
+    set_names(currency, name=name, names=names or {}, search_key=currency_search_key)
     return validate_and_save(currency, outbox=CurrencyOutbox)
 
 
-def currency_update(*, currency: Currency, name: str | Unchanged = UNCHANGED) -> Currency:
-    """Rename the currency; saves only the name, so a concurrent change is not overwritten."""
-    if name is UNCHANGED:
+def currency_update(
+    *,
+    currency: Currency,
+    name: str | Unchanged = UNCHANGED,
+    names: Mapping[str, str] | Unchanged = UNCHANGED,
+) -> Currency:
+    """Rename the currency (`names` replaces every name per language); saves only the names, so a
+    concurrent change is not overwritten."""
+    if name is UNCHANGED and names is UNCHANGED:
         return currency
-    currency.name = name
-    currency.search_key = currency_search_key(currency.code, name)
-    currency.name_sort_key = sort_key(name)
-    return validate_and_save(
-        currency, update_fields=["name", "search_key", "name_sort_key"], outbox=CurrencyOutbox
+    set_names(
+        currency,
+        name=currency.name if name is UNCHANGED else name,
+        names=currency.names if names is UNCHANGED else names,
+        search_key=currency_search_key,
     )
+    return validate_and_save(currency, update_fields=NAME_FIELDS, outbox=CurrencyOutbox)
 
 
 def currency_delete(*, currency: Currency) -> None:

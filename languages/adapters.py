@@ -19,7 +19,8 @@ class LocalLanguageDirectory(LocalDirectory[Language]):
 
 
 def _from_json(item: dict) -> Language:
-    return Language(code=item["code"], name=item["name"])
+    # An older service answers no names: the main name is shown meanwhile.
+    return Language(code=item["code"], name=item["name"], names=item.get("names", {}))
 
 
 class HttpLanguageDirectory(HttpDirectory[Language]):

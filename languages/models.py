@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from languages.public import LANGUAGE_EVENTS
-from project.kernel.fields import CodeField, KeyField, NameField
+from project.kernel.fields import CodeField, KeyField, NameField, NamesField, SortKeysField
 from project.kernel.outbox import OutboxEvent
 
 
@@ -16,9 +16,11 @@ class Language(models.Model):
         error_messages={"unique": "A language with this code already exists."},
         help_text="ISO 639 code, 2 or 3 letters; stored in lower case.",
     )
-    name = NameField()
+    name = NameField(help_text="The main name, shown in a language without a name of its own.")
+    names = NamesField(help_text="The name in each language of the site that has one of its own.")
     search_key = KeyField()
     name_sort_key = KeyField()  # the name in collation order, as the lists sort by it
+    name_sort_keys = SortKeysField()  # the same of each name in `names`
 
     class Meta:
         ordering = ["code"]

@@ -1,6 +1,10 @@
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import models
 from rest_framework.authtoken.models import Token
 
 from countries.models import Country
@@ -9,38 +13,54 @@ from currencies.models import Currency
 from currencies.search import currency_search_key
 from languages.models import Language
 from languages.search import language_search_key
-from project.kernel.collation import sort_key
+from project.kernel.names import set_names
 from project.topology import STAFF_GROUPS
 
+Record = TypeVar("Record", bound=models.Model)
 
-class CurrencyFactory(factory.django.DjangoModelFactory[Currency]):
+
+class NamedFactory(factory.django.DjangoModelFactory[Record]):
+    """A record saved with the keys its department's services derive from its names."""
+
+    class Meta:
+        abstract = True
+
+    names = factory.LazyFunction(dict)
+    _search_key: Callable[[str, str, Mapping[str, str]], str]
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        record = model_class(*args, **kwargs)
+        set_names(record, name=record.name, names=record.names, search_key=cls._search_key)
+        record.save()
+        return record
+
+
+class CurrencyFactory(NamedFactory[Currency]):
     class Meta:
         model = Currency
 
     code = factory.Sequence(lambda n: f"X{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Currency {n}")
-    search_key = factory.LazyAttribute(lambda row: currency_search_key(row.code, row.name))
-    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
+    _search_key = staticmethod(currency_search_key)
 
 
-class LanguageFactory(factory.django.DjangoModelFactory[Language]):
+class LanguageFactory(NamedFactory[Language]):
     class Meta:
         model = Language
 
     code = factory.Sequence(lambda n: f"q{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}")
     name = factory.Sequence(lambda n: f"Language {n}")
-    search_key = factory.LazyAttribute(lambda row: language_search_key(row.code, row.name))
-    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
+    _search_key = staticmethod(language_search_key)
 
 
-class CountryFactory(factory.django.DjangoModelFactory[Country]):
+class CountryFactory(NamedFactory[Country]):
     class Meta:
         model = Country
 
     code = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Country {n}")
-    search_key = factory.LazyAttribute(lambda row: country_search_key(row.code, row.name))
-    name_sort_key = factory.LazyAttribute(lambda row: sort_key(row.name))
+    _search_key = staticmethod(country_search_key)
     currency_code = None
     language_code = None
 

@@ -324,3 +324,39 @@ def test_a_bulk_delete_is_refused_when_the_countries_cannot_be_asked(login, coun
     assert "Not deleted: which countries link to CHF could not be checked" in page
     assert "Nothing was deleted." in page
     assert Currency.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("department", "url", "factory", "fields"),
+    [
+        ("currencies", "/admin/currencies/currencies/currency/", CurrencyFactory, {}),
+        (
+            "countries",
+            "/admin/countries/countries/country/",
+            CountryFactory,
+            {"currency_code": "", "language_code": ""},
+        ),
+    ],
+    ids=["currencies", "countries"],
+)
+def test_the_admin_edits_the_names_per_language_one_box_each(
+    login, department, url, factory, fields
+):
+    record = factory(name="Main", names={"en": "English"})
+    client = login(department)
+    change = f"{url}{record.pk}/change/"
+
+    form = client.get(change).content.decode()
+    saved = client.post(change, {"name": "Main", "names_en": "", "names_de": " Deutsch ", **fields})
+    refused = client.post(change, {"name": "Main", "names_de": "Tab\there", **fields})
+
+    assert 'name="names_en" value="English"' in form
+    assert "Deutsch</label>" in form  # each box labelled with its language
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    record.refresh_from_db()
+    assert record.names == {"de": "Deutsch"}
+    assert "Control characters are not allowed." in refused.content.decode()
+    record.refresh_from_db()
+    assert record.names == {"de": "Deutsch"}
+    # Written through the service: the record is found by its new name.
+    assert record.__class__.objects.filter(search_key__contains="|deutsch|").exists()

@@ -2,10 +2,14 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+
+from project.kernel.forms import NAME_LENGTH, NamesFormField
+from project.kernel.names import site_languages
 
 _CODE_SHAPE = re.compile(r"[A-Za-z]{2,3}")
 
@@ -94,9 +98,72 @@ class NameField(models.CharField):
     default_validators = [validate_no_control_characters, validate_displayable]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("max_length", NAME_LENGTH)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
         return value.strip() if isinstance(value, str) else value
+
+
+class NamesField(models.JSONField):
+    """A record's name in each language of the site that has one of its own: {"de":
+    "Deutschland"}. Each name follows `NameField`'s rules; a blank one is no name, so that the
+    language shows the main name (see `project.kernel.names`)."""
+
+    _name_validators: list[Callable[[str], None]] = [
+        MaxLengthValidator(NAME_LENGTH),
+        validate_no_control_characters,
+        validate_displayable,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NamesFormField, **kwargs})
+
+    def to_python(self, value):
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(
+            isinstance(language, str) and isinstance(name, str) for language, name in value.items()
+        ):
+            raise ValidationError(
+                'Enter the names as an object of language and name: {"de": "Deutschland"}.',
+                code="invalid_names",
+            )
+        trimmed = {language.strip().lower(): name.strip() for language, name in value.items()}
+        return {language: name for language, name in trimmed.items() if name}
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        languages = site_languages()
+        errors: list[ValidationError | str] = []
+        for language, name in value.items():
+            if language not in languages:
+                errors.append(
+                    ValidationError(
+                        f"Unknown language {language!r}: names are kept in {', '.join(languages)}.",
+                        code="unknown_language",
+                    )
+                )
+            for validator in self._name_validators:
+                try:
+                    validator(name)
+                except ValidationError as error:
+                    errors.extend(f"{language}: {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+
+
+class SortKeysField(models.JSONField):
+    """The collation key (see `KeyField`) of each of a record's names per language, as the lists
+    sort by them in that language; written by the services with the names."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)

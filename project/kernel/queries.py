@@ -3,6 +3,8 @@
 from typing import TypeVar
 
 from django.db.models import F, Model, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from project.kernel.fields import code_shaped, has_control_characters
 from project.kernel.search import RANK, searched
@@ -26,16 +28,24 @@ def filter_code_and_name(
     return queryset
 
 
-# Names sort by their collation keys (see `project.kernel.collation`), not by code points.
-_SORTED_BY = {"name": "name_sort_key"}
+def _sort_field(name: str, language: str | None) -> F | Coalesce:
+    """Names sort by their collation keys (see `project.kernel.collation`), not by code points;
+    in `language`, by the name in that language where the record has one."""
+    if name != "name":
+        return F(name)
+    if language is None:
+        return F("name_sort_key")
+    return Coalesce(KT(f"name_sort_keys__{language}"), F("name_sort_key"))
 
 
-def ordered(queryset: QuerySet[Row], ordering: str) -> QuerySet[Row]:
-    """`queryset` sorted by `ordering` (a field, "-" first for descending) within the ranks of
-    a search (best match first), ties by code, empty values last either way (as PostgreSQL and
-    SQLite would not agree on). The API's filters let only documented fields through."""
-    name = ordering.removeprefix("-")
-    field = F(_SORTED_BY.get(name, name))
+def ordered(
+    queryset: QuerySet[Row], ordering: str, *, language: str | None = None
+) -> QuerySet[Row]:
+    """`queryset` sorted by `ordering` (a field, "-" first for descending; names as read in
+    `language`, else by the main name) within the ranks of a search (best match first), ties by
+    code, empty values last either way (as PostgreSQL and SQLite would not agree on). The API's
+    filters let only documented fields and site languages through."""
+    field = _sort_field(ordering.removeprefix("-"), language)
     by = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
     best_first = [RANK] if RANK in queryset.query.annotations else []
     return queryset.order_by(*best_first, by, "code")

@@ -27,6 +27,8 @@ from project.kernel.rest import (
     ListFilterSerializer,
     code_input,
     name_input,
+    names_input,
+    names_output,
     paginated,
     paginated_response,
 )
@@ -39,8 +41,9 @@ class RecordOperations:
     model: type[models.Model]
     list_records: Callable[..., Any]  # (*, search=None, codes=None) -> QuerySet, ordered by code
     get_record: Callable[..., Any]  # (*, code) -> record or None
-    create_record: Callable[..., Any]  # (*, code, name) -> record
-    update_record: Callable[..., Any]  # (*, <model name>=record, name=UNCHANGED) -> record
+    create_record: Callable[..., Any]  # (*, code, name, names=None) -> record
+    # (*, <model name>=record, name=UNCHANGED, names=UNCHANGED) -> record
+    update_record: Callable[..., Any]
 
     @property
     def singular(self) -> str:
@@ -54,14 +57,17 @@ class RecordOperations:
 class RecordSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    names = names_output()
 
 
 class RecordCreateSerializer(serializers.Serializer):
-    # A new record of `model`: its code and name, with the model's rules (the schema shows them).
+    # A new record of `model`: its code and names, with the model's rules (the schema shows
+    # them).
     def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"] = code_input(model)
         self.fields["name"] = name_input(model)
+        self.fields["names"] = names_input()
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -75,10 +81,11 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class RecordUpdateSerializer(ChangeSerializer):
-    # A record's new name.
+    # A record's new names.
     def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"] = name_input(model)
+        self.fields["names"] = names_input()
 
 
 class OperationsSchema(AutoSchema):
@@ -107,7 +114,8 @@ class RecordSchema(OperationsSchema):
             "400).",
             "create": f"Creates a {operations.singular}; needs the department's add permission.",
             "retrieve": f"One {operations.singular} by its code (any letter case).",
-            "update": f"Renames a {operations.singular}; needs the department's change permission.",
+            "update": f"Renames a {operations.singular} (its main name, its names per language); "
+            "needs the department's change permission.",
         }[self._action()]
 
     def get_override_parameters(self) -> list:
@@ -165,7 +173,7 @@ class RecordListCreateApi(OperationsApi):
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         records = self.operations.list_records(**filters.validated_data)
-        return paginated_response(request, self, records.values("code", "name"))
+        return paginated_response(request, self, records.values("code", "name", "names"))
 
     def post(self, request: Request) -> Response:
         serializer = RecordCreateSerializer(data=request.data, model=self.operations.model)

@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from project.kernel.fields import NAME_LENGTH
+from project.kernel.names import site_languages
 from project.kernel.paginator import ThriftyPaginator
 from project.kernel.ports import DepartmentUnavailable
 
@@ -150,6 +152,16 @@ def ordering_choices(*fields: str) -> list[str]:
     return [choice for field in fields for choice in (field, f"-{field}")]
 
 
+def language_parameter() -> QueryChoiceField:
+    """The `language` query parameter: names sort as read in it."""
+    return QueryChoiceField(
+        choices=site_languages(),
+        required=False,
+        help_text="Sort names as read in this language: a record's name in it where it has one, "
+        "else its main name. Absent: by the main name.",
+    )
+
+
 class ListFilterSerializer(serializers.Serializer):
     """Query parameters every department list takes."""
 
@@ -158,6 +170,7 @@ class ListFilterSerializer(serializers.Serializer):
         default="code",
         help_text="Sort by this field; a leading '-' reverses it. Ties are sorted by code.",
     )
+    language = language_parameter()
 
     search = SearchField(
         required=False,
@@ -210,6 +223,24 @@ def name_input(model: type[Model]) -> StrictCharField:
     field = model._meta.get_field("name")
     assert isinstance(field, ModelField)
     return StrictCharField(max_length=field.max_length)
+
+
+def names_input() -> serializers.DictField:
+    """The API input of a record's names per language; the model checks the languages."""
+    return serializers.DictField(
+        child=StrictCharField(max_length=NAME_LENGTH, allow_blank=True),
+        required=False,
+        help_text='The name in each language of the site that has one of its own, {"de": '
+        '"Deutschland"}; replaces all of them. A blank name is none: the main name is shown.',
+    )
+
+
+def names_output() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.CharField(),
+        help_text="The name in each language of the site that has one of its own; the others "
+        "show `name`.",
+    )
 
 
 def paginated(item_serializer, name: str, **extra_fields):

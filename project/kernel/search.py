@@ -7,10 +7,8 @@ record matches: a whole term first (a code, a name), then a term that starts wit
 """
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from babel import Locale
-from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 SEPARATOR = "|"
@@ -34,12 +32,6 @@ def search_key(terms: Iterable[str | None]) -> str:
     """The key a record is found by: its folded terms, each once, framed by the separator."""
     unique = dict.fromkeys(folded(term) for term in terms if term)
     return SEPARATOR + SEPARATOR.join(term for term in unique if term) + SEPARATOR
-
-
-def in_site_languages(name_in: Callable[[Locale], str | None]) -> list[str | None]:
-    """A record's name in every language of the site (`LANGUAGES`), as `name_in` reads it from
-    that language's CLDR data: `lambda locale: locale.territories.get("DE")`."""
-    return [name_in(Locale(language)) for language, _ in settings.LANGUAGES]
 
 
 def searched(queryset: QuerySet, term: str, *, field: str = "search_key") -> QuerySet:

@@ -71,8 +71,9 @@ def test_linked_countries_still_answer_naming_the_unavailable_departments(api, c
         {
             "code": "DE",
             "name": "Germany",
-            "currency": {"code": "EUR", "name": None},
-            "language": {"code": "de", "name": None},
+            "names": {},
+            "currency": {"code": "EUR", "name": None, "names": {}},
+            "language": {"code": "de", "name": None, "names": {}},
         }
     ]
 

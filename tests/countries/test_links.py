@@ -33,6 +33,7 @@ def test_create_with_links_stores_the_canonical_codes(staff, euro_and_german):
     assert response.json() == {
         "code": "DE",
         "name": "Germany",
+        "names": {},
         "currency_code": "EUR",
         "language_code": "de",
         "fully_linked": True,
@@ -113,8 +114,9 @@ def test_linked_countries_resolve_names_and_skip_broken_links(api, euro_and_germ
     assert body["results"][0] == {
         "code": "DE",
         "name": "Germany",
-        "currency": {"code": "EUR", "name": "Euro"},
-        "language": {"code": "de", "name": "German"},
+        "names": {},
+        "currency": {"code": "EUR", "name": "Euro", "names": {}},
+        "language": {"code": "de", "name": "German", "names": {}},
     }
     assert [c["code"] for c in body["results"]] == ["DE", "FR"]
 

@@ -90,8 +90,9 @@ def test_a_country_linked_through_the_ingress_shows_on_the_portal(http, host, li
         {
             "code": "QZ",
             "name": "Quenzaland",
-            "currency": {"code": "KZQ", "name": "Quetzal Crown"},
-            "language": {"code": "qz", "name": "Quenya"},
+            "names": {},
+            "currency": {"code": "KZQ", "name": "Quetzal Crown", "names": {}},
+            "language": {"code": "qz", "name": "Quenya", "names": {}},
         }
     ]
     assert portal.status_code == 200

@@ -41,8 +41,8 @@ def test_create_update_and_delete_each_write_one_event_with_the_state_after_the_
     currency_update(currency=currency, name="Euro (EU)")
     currency_delete(currency=Currency.objects.get(code="EUR"))
     assert events(CurrencyOutbox) == [
-        ("currency.created", "EUR", {"code": "EUR", "name": "Euro"}),
-        ("currency.updated", "EUR", {"code": "EUR", "name": "Euro (EU)"}),
+        ("currency.created", "EUR", {"code": "EUR", "name": "Euro", "names": {}}),
+        ("currency.updated", "EUR", {"code": "EUR", "name": "Euro (EU)", "names": {}}),
         ("currency.deleted", "EUR", None),
     ]
 
@@ -68,7 +68,13 @@ def test_a_country_event_holds_every_field_also_those_the_update_did_not_touch()
     assert events(CountryOutbox)[-1] == (
         "country.updated",
         "DE",
-        {"code": "DE", "name": "Deutschland", "currency_code": "EUR", "language_code": None},
+        {
+            "code": "DE",
+            "name": "Deutschland",
+            "names": {},
+            "currency_code": "EUR",
+            "language_code": None,
+        },
     )
     assert country.name == "Deutschland"  # the row answered is the state after the change
 
@@ -172,7 +178,7 @@ def test_the_schema_refuses_what_no_department_publishes():
         "code": "EUR",
         "version": 3,
         "occurred_at": "2026-12-01T12:00:00+00:00",
-        "state": {"code": "EUR", "name": "Euro"},
+        "state": {"code": "EUR", "name": "Euro", "names": {}},
     }
     schema = event_schema(CURRENCY_EVENTS)
     assert schema.is_valid(good)

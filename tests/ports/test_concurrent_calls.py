@@ -76,8 +76,8 @@ def departments_that_answer_only_together(records: dict[str, dict]):
 def test_linked_countries_ask_both_departments_at_once_with_the_request_id(api):
     CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
     records = {
-        "currencies": {"code": "EUR", "name": "Euro"},
-        "languages": {"code": "de", "name": "German"},
+        "currencies": {"code": "EUR", "name": "Euro", "names": {}},
+        "languages": {"code": "de", "name": "German", "names": {}},
     }
 
     with departments_that_answer_only_together(records) as (urls, received):
@@ -86,8 +86,8 @@ def test_linked_countries_ask_both_departments_at_once_with_the_request_id(api):
             body = api.get("/api/linked-countries/", headers={"X-Request-ID": "together"}).json()
 
     assert body["unavailable"] == []
-    assert body["results"][0]["currency"] == {"code": "EUR", "name": "Euro"}
-    assert body["results"][0]["language"] == {"code": "de", "name": "German"}
+    assert body["results"][0]["currency"] == {"code": "EUR", "name": "Euro", "names": {}}
+    assert body["results"][0]["language"] == {"code": "de", "name": "German", "names": {}}
     assert [h["X-Request-ID"] for h in received["currencies"]] == ["together"]
     assert [h["X-Request-ID"] for h in received["languages"]] == ["together"]
 

@@ -204,21 +204,50 @@ class TestCodeNameDirectories:
 
         assert any_adapter(get_directory).count() == 3
 
+    def test_names_per_language_travel_with_the_record(
+        self, any_adapter, get_directory, factory, dto
+    ):
+        record = factory(name="Main", names={"en": "English", "de": "Deutsch"})
+
+        assert any_adapter(get_directory).get_many([record.code]) == {
+            record.code: dto(
+                code=record.code, name="Main", names={"en": "English", "de": "Deutsch"}
+            )
+        }
+
 
 class TestCountryDirectory:
     @pytest.fixture
     def linked(self):
         CurrencyFactory(code="EUR", name="Euro")
-        LanguageFactory(code="de", name="German")
-        CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
-        CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+        LanguageFactory(code="de", name="German", names={"de": "Deutsch"})
+        CountryFactory(
+            code="DE",
+            name="Germany",
+            names={"de": "Deutschland"},
+            currency_code="EUR",
+            language_code="de",
+        )
+        CountryFactory(
+            code="AT",
+            name="Austria",
+            names={"de": "Österreich"},
+            currency_code="EUR",
+            language_code="de",
+        )
         CountryFactory(code="CH", name="Switzerland")
 
     def test_get_many_and_list_all(self, any_adapter, linked):
         directory = any_adapter(get_country_directory)
 
         assert directory.get_many(["de"]) == {
-            "DE": Country(code="DE", name="Germany", currency_code="EUR", language_code="de")
+            "DE": Country(
+                code="DE",
+                name="Germany",
+                names={"de": "Deutschland"},
+                currency_code="EUR",
+                language_code="de",
+            )
         }
         assert [c.code for c in directory.list_all()] == ["AT", "CH", "DE"]
         assert directory.count() == 3
@@ -233,6 +262,12 @@ class TestCountryDirectory:
         assert (austria.code, austria.name) == ("AT", "Austria")
         assert (austria.currency.code, austria.currency.name) == ("EUR", "Euro")
         assert (austria.language.code, austria.language.name) == ("de", "German")
+        assert (austria.names, austria.language.names) == ({"de": "Österreich"}, {"de": "Deutsch"})
+
+    def test_linked_page_sorts_names_in_the_language_asked_for(self, any_adapter, linked):
+        page = any_adapter(get_country_directory).linked_page(ordering="name", language="de")
+
+        assert [c.code for c in page.results] == ["DE", "AT"]  # Deutschland, Österreich
 
     def test_linked_page_search(self, any_adapter, linked):
         page = any_adapter(get_country_directory).linked_page(search="germ")

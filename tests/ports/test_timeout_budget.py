@@ -51,7 +51,7 @@ def test_a_caller_s_budget_bounds_the_calls_made_for_it(api):
     assert response.status_code == 200
     body = response.json()
     assert body["unavailable"] == ["currencies"]
-    assert body["results"][0]["language"] == {"code": "de", "name": "German"}
+    assert body["results"][0]["language"] == {"code": "de", "name": "German", "names": {}}
     assert sent_budget(currencies) <= 0.6
     assert sent_budget(languages) <= 0.6
     assert len(currencies.requests) == 1  # a timed-out call is not tried again

@@ -32,8 +32,9 @@ def test_the_linked_country_shows_in_the_api_and_on_the_portal(http, split, link
         {
             "code": "QZ",
             "name": "Quenzaland",
-            "currency": {"code": "KZQ", "name": "Quetzal Crown"},
-            "language": {"code": "qz", "name": "Quenya"},
+            "names": {},
+            "currency": {"code": "KZQ", "name": "Quetzal Crown", "names": {}},
+            "language": {"code": "qz", "name": "Quenya", "names": {}},
         }
     ]
     assert portal.status_code == 200
@@ -55,7 +56,7 @@ def test_services_share_no_users(http, split, tokens):
         http,
         f"{split.url('countries')}/api/countries/",
         tokens["currencies"],
-        {"code": "ZQ", "name": "Z"},
+        {"code": "ZQ", "name": "Z", "names": {}},
     )
 
     assert response.status_code == 401
@@ -109,7 +110,7 @@ def test_a_currency_delete_is_refused_while_a_country_links_to_it(
 ):
     """The currency service asks the country service over HTTP before the delete, refuses it
     naming the country, and deletes once the country is unlinked."""
-    currency = {"code": "QDX", "name": "Doomed crown"}
+    currency = {"code": "QDX", "name": "Doomed crown", "names": {}}
     country = {"code": "QD", "name": "Doomedland", "currency_code": "QDX", "language_code": "qz"}
     for department, payload in (("currencies", currency), ("countries", country)):
         url = f"{split.url(department)}/api/{department}/"
@@ -195,7 +196,7 @@ class TestCurrenciesDown:
         body = http.get(f"{split.url('countries')}/api/linked-countries/", timeout=15).json()
 
         assert body["unavailable"] == ["currencies"]
-        assert body["results"][0]["currency"] == {"code": "KZQ", "name": None}
+        assert body["results"][0]["currency"] == {"code": "KZQ", "name": None, "names": {}}
         assert body["results"][0]["language"]["name"] == "Quenya"
 
     def test_readiness_of_the_others_does_not_depend_on_it(self, http, split):

@@ -11,7 +11,7 @@ from django.db import connections, router, transaction
 from countries.models import Country, CountryOutbox
 from countries.search import country_search_key
 from currencies.public import get_currency_directory
-from project.kernel.collation import sort_key
+from project.kernel.names import set_names
 
 # Synthetic countries get 3-character codes with at least one digit: never an ISO code, never
 # one the write scenario creates (3 letters), and 29,080 of them.
@@ -36,16 +36,9 @@ def seed_countries(target: int) -> dict:
             break
         if code not in existing:
             currency, language = pairs[len(new) % len(pairs)]
-            new.append(
-                Country(
-                    code=code,
-                    name=f"Synthetic {code}",
-                    search_key=country_search_key(code, f"Synthetic {code}"),
-                    name_sort_key=sort_key(f"Synthetic {code}"),
-                    currency_code=currency,
-                    language_code=language,
-                )
-            )
+            country = Country(code=code, currency_code=currency, language_code=language)
+            set_names(country, name=f"Synthetic {code}", names={}, search_key=country_search_key)
+            new.append(country)
     if len(existing) + len(new) < target:
         raise ValueError(f"cannot make {target} countries: out of synthetic codes")
     alias = router.db_for_write(Country)

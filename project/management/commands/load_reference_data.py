@@ -8,8 +8,8 @@ from project.topology import in_call_order
 
 class Command(BaseCommand):
     help = (
-        "Loads ISO reference data (pycountry) and CLDR country links (babel) into the departments "
-        "this process serves. Idempotent: existing records and links are never overwritten."
+        "Loads ISO reference data (pycountry), with CLDR names and country links (babel), into the "
+        "departments this process serves. Idempotent: names and links are never overwritten."
     )
 
     def handle(self, *args, **options):
