@@ -1,11 +1,14 @@
 """Thin views: parse the request, ask `portal.pages` for the page, render it."""
 
+import logging
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf, i18n
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -13,6 +16,8 @@ from django.views.decorators.http import require_safe
 from portal import pages
 from portal.attention import attention_page, may_see_attention
 from project.kernel import errors
+
+logger = logging.getLogger(__name__)
 
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 MAX_SEARCH_LENGTH = 100  # names are at most 100 characters
@@ -94,3 +99,20 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return errors.not_found(request, exception)
     return render(request, "portal/not_found.html", status=404)
+
+
+def server_error(request) -> HttpResponse:
+    """Every 500 of a process that serves the portal: a page in the portal's layout; the API's
+    stay JSON. It must not fail in turn, so it reads nothing that might: no department, no
+    database. Hence only the context processors that need neither (not the user's, which
+    loads the session and permissions: the navigation shows no staff link here), and the
+    plain error page if this one cannot be rendered."""
+    if request.path.startswith("/api/"):
+        return errors.server_error(request)
+    context = {"request": request, **i18n(request), **csrf(request)}
+    try:
+        html = render_to_string("portal/server_error.html", context)
+    except Exception:
+        logger.exception("The portal's error page could not be rendered")
+        return errors.server_error(request)
+    return HttpResponseServerError(html)

@@ -47,10 +47,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.TOPOLOGY.serves_portal:
     urlpatterns.append(path("", include(portal.urls)))
 
-# Where the portal is served, its 404 page has the site's header and navigation.
+# Where the portal is served, its 404 and 500 pages have the site's header and navigation.
 handler404 = (
     "portal.views.not_found"
     if settings.TOPOLOGY.serves_portal
     else "project.kernel.errors.not_found"
 )
-handler500 = "project.kernel.errors.server_error"
+handler500 = (
+    "portal.views.server_error"
+    if settings.TOPOLOGY.serves_portal
+    else "project.kernel.errors.server_error"
+)
