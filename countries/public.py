@@ -1,9 +1,12 @@
 """The country department's public port: the only module other departments and the portal may
-import from here. DTOs, the protocol, and the getter of the configured adapter."""
+import from here. DTOs, the protocol, the getter of the configured adapter, and what a code
+tells without asking the department (its ISO 3166-1 codes, its record's path in the API)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+import pycountry
 
 from project.kernel.events import Event, EventStream
 from project.kernel.ports import DepartmentUnavailable, Directory, choose_adapter
@@ -14,10 +17,13 @@ __all__ = [
     "CountryDirectory",
     "CountryEvent",
     "DepartmentUnavailable",
+    "IsoCodes",
     "Link",
     "LinkedCountry",
     "LinkedCountryPage",
     "get_country_directory",
+    "iso_codes",
+    "record_api_path",
 ]
 
 
@@ -59,6 +65,29 @@ class LinkedCountryPage:
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.count // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class IsoCodes:
+    alpha_3: str  # e.g. "DEU"
+    numeric: str  # three digits, e.g. "276"
+
+
+def iso_codes(code: str) -> IsoCodes | None:
+    """The ISO 3166-1 alpha-3 and numeric codes of the country whose code is alpha-2 `code`;
+    None for a code ISO 3166-1 does not assign (one the department's staff made, e.g. "QX").
+    The standard's, not the department's records: no call to the department."""
+    iso = pycountry.countries.get(alpha_2=code.strip().upper())
+    if iso is None:
+        return None
+    return IsoCodes(alpha_3=iso.alpha_3, numeric=iso.numeric)
+
+
+def record_api_path(code: str) -> str:
+    """The path of a country's record in the department's REST API, the same in every topology
+    (in the split one the Ingress routes it to the department's service). Built here, not
+    reversed: a process that does not serve the department has no URL pattern for it."""
+    return f"/api/countries/{code}/"
 
 
 # What the department publishes of every change (see project/kernel/events.py and

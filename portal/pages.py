@@ -11,7 +11,14 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
 
-from countries.public import Country, LinkedCountryPage, get_country_directory
+from countries.public import (
+    Country,
+    IsoCodes,
+    LinkedCountryPage,
+    get_country_directory,
+    iso_codes,
+    record_api_path,
+)
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from project.kernel.collation import sort_key
@@ -150,6 +157,14 @@ class CountryPage:
     @property
     def not_found(self) -> bool:
         return self.country is None and "countries" not in self.unavailable
+
+    @property
+    def iso_codes(self) -> IsoCodes | None:
+        return iso_codes(self.code)
+
+    @property
+    def api_path(self) -> str:
+        return record_api_path(self.code)
 
 
 def link_status(code: str | None, records: Mapping[str, Currency | Language] | None) -> LinkStatus:

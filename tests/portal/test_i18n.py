@@ -34,6 +34,8 @@ def test_english_is_the_default(client, germany):
         ("/countries/XT/", "in der Währungsabteilung nicht gefunden"),
         ("/countries/XT/", "nicht verknüpft"),
         ("/countries/QQ/", "Land nicht gefunden"),
+        ("/countries/DE/", "<dt>ISO 3166-1 numerisch</dt>"),
+        ("/countries/DE/", "<dt>In der API</dt>"),
     ],
 )
 def test_accept_language_de_shows_german(client, germany, url, german):

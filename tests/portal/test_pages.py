@@ -241,6 +241,35 @@ def test_country_shows_its_currency_and_language(client, europe):
     assert '<a href="/languages/#language-de">German</a>' in html
 
 
+def test_country_shows_its_iso_alpha_3_and_numeric_codes(client, europe):
+    html = client.get("/countries/CH/").text
+
+    assert "<dt>ISO 3166-1 alpha-3</dt>\n      <dd><code>CHE</code></dd>" in html
+    assert "<dt>ISO 3166-1 numeric</dt>\n      <dd><code>756</code></dd>" in html
+
+
+def test_a_country_iso_3166_does_not_assign_shows_no_iso_codes(client, europe):
+    CountryFactory(code="QX", name="Quixland", currency_code=None, language_code=None)
+
+    response = client.get("/countries/QX/")
+
+    assert response.status_code == 200
+    assert "<h1>Quixland" in response.text
+    assert "ISO 3166-1" not in response.text
+
+
+def test_country_links_its_record_in_the_api(client, europe):
+    html = client.get("/countries/ch/").text
+    link = re.search(r'<a href="([^"]+)" type="application/json">JSON</a>', html)
+
+    assert link is not None
+    assert link.group(1) == "/api/countries/CH/"
+    record = client.get(link.group(1))
+    assert record.status_code == 200
+    assert record.json()["code"] == "CH"
+    assert record.json()["name"] == "Switzerland"
+
+
 def test_country_code_in_the_url_is_case_insensitive(client, europe):
     response = client.get("/countries/ch/")
 

@@ -43,6 +43,20 @@ def test_the_linked_country_shows_in_the_api_and_on_the_portal(http, split, link
     assert "Quenya" in portal.text
 
 
+def test_the_portals_country_page_links_the_record_the_countries_service_serves(
+    http, split, linked_country
+):
+    """The link is the API's path, which the Ingress routes to the countries service; the
+    portal's own process has no URL pattern for it."""
+    page = http.get(f"{split.url('portal')}/countries/QZ/", timeout=10)
+    record = http.get(f"{split.url('countries')}/api/countries/QZ/", timeout=10)
+
+    assert page.status_code == 200
+    assert '<a href="/api/countries/QZ/" type="application/json">JSON</a>' in page.text
+    assert "ISO 3166-1" not in page.text  # QZ is no ISO 3166-1 code
+    assert record.json()["name"] == "Quenzaland"
+
+
 def test_each_service_serves_only_its_own_department(http, split):
     assert http.get(f"{split.url('currencies')}/api/countries/", timeout=5).status_code == 404
     assert http.get(f"{split.url('countries')}/api/currencies/", timeout=5).status_code == 404
