@@ -4,6 +4,7 @@ Each record keeps a search key, written with the record: every term it can be fo
 its names, other codes), each folded (see `folded`) and framed by "|". A search folds the term the
 same way and looks for it in the key, on SQLite and PostgreSQL alike; the rank says how well a
 record matches: a whole term first (a code, a name), then a term that starts with it, then the rest.
+`rank` ranks records already in memory by the same rules.
 """
 
 import unicodedata
@@ -13,6 +14,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 SEPARATOR = "|"
 RANK = "search_rank"
+WHOLE, START, HOLDS = 0, 1, 2  # the ranks, best first
 
 # Letters that are not a base letter plus marks, so that NFKD leaves them whole; and the
 # typographic apostrophe CLDR writes ("Côte d\u2019Ivoire") as the one people type.
@@ -44,10 +46,21 @@ def searched(queryset: QuerySet, term: str, *, field: str = "search_key") -> Que
     return queryset.filter(**{f"{field}__contains": term}).annotate(
         **{
             RANK: Case(
-                When(**{f"{field}__contains": whole}, then=Value(0)),
-                When(**{f"{field}__contains": start}, then=Value(1)),
-                default=Value(2),
+                When(**{f"{field}__contains": whole}, then=Value(WHOLE)),
+                When(**{f"{field}__contains": start}, then=Value(START)),
+                default=Value(HOLDS),
                 output_field=IntegerField(),
             )
         }
     )
+
+
+def rank(term: str, terms: Iterable[str | None]) -> int | None:
+    """How well a record found by `terms` matches `term`, as `searched` ranks it in the
+    database (`WHOLE`, `START` or `HOLDS`); None when it does not match."""
+    term, key = folded(term), search_key(terms)
+    if not term or term not in key:
+        return None
+    if f"{SEPARATOR}{term}{SEPARATOR}" in key:
+        return WHOLE
+    return START if f"{SEPARATOR}{term}" in key else HOLDS

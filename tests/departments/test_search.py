@@ -4,10 +4,21 @@ language of the site, other codes; the best match first. The same on SQLite and 
 import pytest
 
 from countries.services import country_create, country_update
+from currencies.models import Currency
 from currencies.services import currency_create
 from languages.services import language_create
 from project.kernel.collation import sort_key
-from project.kernel.search import folded, search_key
+from project.kernel.search import (
+    HOLDS,
+    RANK,
+    SEPARATOR,
+    START,
+    WHOLE,
+    folded,
+    rank,
+    search_key,
+    searched,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -105,6 +116,40 @@ def test_folding_and_keys():
     assert folded("Straße") == "strasse"
     assert folded("Øresund|Æble") == "oresund aeble"
     assert search_key(["DE", "Germany", None, "germany", ""]) == "|de|germany|"
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("eur", WHOLE),  # the code
+        ("EURO", WHOLE),  # a whole name, any letter case
+        ("éuro", WHOLE),  # accents aside
+        ("eu", START),
+        ("euro a", START),
+        ("ro", HOLDS),
+        ("area", HOLDS),  # a later word does not start a term, as in the database
+        ("yen", None),
+        ("", None),
+        ("|", None),  # the separator is no term
+    ],
+)
+def test_rank_in_memory(term, expected):
+    assert rank(term, ["EUR", "Euro", None, "Euro area"]) == expected
+
+
+@pytest.mark.parametrize("term", ["dollar", "us", "eur", "d", "franken", "Österreich"])
+def test_rank_in_memory_agrees_with_the_database(term):
+    for code, name in [("EUR", "Euro"), ("USD", "US Dollar"), ("AUD", "Australian Dollar")]:
+        currency_create(code=code, name=name)
+    currency_create(code="CHF", name="Swiss Franc")
+
+    in_database = dict(searched(Currency.objects.all(), term).values_list("code", RANK))
+    in_memory = {
+        currency.code: rank(term, currency.search_key.split(SEPARATOR))
+        for currency in Currency.objects.all()
+    }
+
+    assert in_database == {code: found for code, found in in_memory.items() if found is not None}
 
 
 def test_names_sort_by_the_collation_rules_not_by_code_points(api, countries):
