@@ -5,7 +5,7 @@ Each function makes at most one call per department, whatever the amount of data
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +22,11 @@ from countries.public import (
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from project.kernel.collation import sort_key
-from project.kernel.fields import control_characters_replaced
-from project.kernel.ports import ask_departments
+from project.kernel.fields import code_shaped, control_characters_replaced
+from project.kernel.ports import Directory, ask_departments
+from project.kernel.search import rank
 
-HOME_PAGE_SIZE = 50
+PAGE_SIZE = 50  # rows a page of a list shows
 
 _UNAVAILABLE_NOTICES = {
     "countries": gettext_lazy("The country department is unavailable right now."),
@@ -74,16 +75,29 @@ class Unavailable:
         return [unavailable_notice(department) for department in self.departments]
 
 
-# --- Linked countries (the home page) ------------------------------------------------------
+@dataclass(frozen=True)
+class Pager:
+    """Which page of a list is shown, of how many, and the pages next to it."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def past_the_end(self) -> bool:
+        return self.number > self.num_pages
+
+    @property
+    def previous(self) -> int | None:
+        return min(self.number - 1, self.num_pages) if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.num_pages else None
 
 
 @dataclass(frozen=True)
-class HomePage:
+class Searched:
     search: str
-    linked: LinkedCountryPage | None  # None while the country department is unavailable
-    currency_count: int | None  # None while the currency department is unavailable
-    language_count: int | None
-    unavailable: Unavailable
 
     @property
     def shown_search(self) -> str:
@@ -91,17 +105,22 @@ class HomePage:
         reaches the page."""
         return control_characters_replaced(self.search)
 
-    @property
-    def previous_page(self) -> int | None:
-        if self.linked is None or self.linked.page <= 1:
-            return None
-        return min(self.linked.page - 1, self.linked.num_pages)
+
+# --- Linked countries (the home page) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage(Searched):
+    linked: LinkedCountryPage | None  # None while the country department is unavailable
+    currency_count: int | None  # None while the currency department is unavailable
+    language_count: int | None
+    unavailable: Unavailable
 
     @property
-    def next_page(self) -> int | None:
-        if self.linked is None or self.linked.page >= self.linked.num_pages:
+    def pager(self) -> Pager | None:
+        if self.linked is None:
             return None
-        return self.linked.page + 1
+        return Pager(number=self.linked.page, num_pages=self.linked.num_pages)
 
 
 def home_page(*, search: str = "", page: int = 1) -> HomePage:
@@ -112,7 +131,7 @@ def home_page(*, search: str = "", page: int = 1) -> HomePage:
     answers = unavailable.ask(
         {
             "countries": lambda: get_country_directory().linked_page(
-                search=search, page=page, page_size=HOME_PAGE_SIZE, ordering="name"
+                search=search, page=page, page_size=PAGE_SIZE, ordering="name"
             ),
             "currencies": lambda: get_currency_directory().count(),
             "languages": lambda: get_language_directory().count(),
@@ -220,9 +239,12 @@ class DirectoryRow:
 
 
 @dataclass(frozen=True)
-class DirectoryPage:
+class DirectoryPage(Searched):
+    in_use: bool  # only the records some country uses, asked
     department: str
-    rows: list[DirectoryRow]
+    rows: list[DirectoryRow]  # the rows of this page
+    count: int  # rows matching the search and the filter, on every page
+    pager: Pager
     # Codes that countries link to but the department does not have (broken links).
     broken: list[DirectoryRow]
     unavailable: Unavailable
@@ -235,8 +257,40 @@ class DirectoryPage:
     def department_available(self) -> bool:
         return self.department not in self.unavailable
 
+    @property
+    def in_use_unknown(self) -> bool:
+        """The filter was asked, but without the countries no row can be told in use."""
+        return self.in_use and not self.countries_available
 
-def _directory_page(department: str, get_directory, link_field: str) -> DirectoryPage:
+
+def _matching(rows: list[DirectoryRow], search: str) -> list[DirectoryRow]:
+    """The rows that match `search` over code and name, the best first, as the departments'
+    API ranks them; in their order within a rank."""
+    if not search:
+        return rows
+    ranked = [
+        (found, row) for row in rows if (found := rank(search, [row.code, row.name])) is not None
+    ]
+    return [row for _, row in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def _countries_by_name(countries: Iterable[Country]) -> list[Country]:
+    return sorted(countries, key=lambda c: (sort_key(c.name), c.code))
+
+
+# A department's port getter: the currency or the language one.
+GetDirectory = Callable[[], Directory[Currency | Language]]
+
+
+def _directory_page(
+    department: str,
+    get_directory: GetDirectory,
+    link_field: str,
+    *,
+    search: str,
+    page: int,
+    in_use: bool,
+) -> DirectoryPage:
     unavailable = Unavailable()
     answers = unavailable.ask(
         {
@@ -247,7 +301,7 @@ def _directory_page(department: str, get_directory, link_field: str) -> Director
     records, countries = answers[department], answers["countries"]
 
     users: dict[str, list[Country]] = defaultdict(list)
-    for country in sorted(countries or [], key=lambda c: (sort_key(c.name), c.code)):
+    for country in _countries_by_name(countries or []):
         code = getattr(country, link_field)
         if code:
             users[code].append(country)
@@ -264,14 +318,95 @@ def _directory_page(department: str, get_directory, link_field: str) -> Director
     else:  # show the codes the countries link to, without names
         rows = [DirectoryRow(code, None, users[code]) for code in sorted(users)]
         broken = []
-    return DirectoryPage(department=department, rows=rows, broken=broken, unavailable=unavailable)
+    if in_use:  # without the countries (None) no row is known to be in use: all are shown
+        rows = [row for row in rows if row.countries is None or row.countries]
+    rows = _matching(rows, search)
+    pager = Pager(number=page, num_pages=max(1, -(-len(rows) // PAGE_SIZE)))
+    return DirectoryPage(
+        search=search,
+        in_use=in_use,
+        department=department,
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        count=len(rows),
+        pager=pager,
+        broken=_matching(broken, search),
+        unavailable=unavailable,
+    )
 
 
-def currency_page() -> DirectoryPage:
-    """Every currency with the countries that use it: one call to each of the two ports."""
-    return _directory_page("currencies", get_currency_directory, "currency_code")
+def currency_page(*, search: str = "", page: int = 1, in_use: bool = False) -> DirectoryPage:
+    """One page of the currencies matching `search`, with the countries that use each: one call
+    to each of the two ports."""
+    return _directory_page(
+        "currencies",
+        get_currency_directory,
+        "currency_code",
+        search=search,
+        page=page,
+        in_use=in_use,
+    )
 
 
-def language_page() -> DirectoryPage:
-    """Every language with the countries that speak it: one call to each of the two ports."""
-    return _directory_page("languages", get_language_directory, "language_code")
+def language_page(*, search: str = "", page: int = 1, in_use: bool = False) -> DirectoryPage:
+    """One page of the languages matching `search`, with the countries that speak each: one
+    call to each of the two ports."""
+    return _directory_page(
+        "languages",
+        get_language_directory,
+        "language_code",
+        search=search,
+        page=page,
+        in_use=in_use,
+    )
+
+
+# --- One currency or language with the countries that use it -------------------------------
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    department: str
+    code: str
+    record: Currency | Language | None  # None when not found or the department is unavailable
+    countries: list[Country] | None  # by name; None while the country department is unavailable
+    unavailable: Unavailable
+
+    @property
+    def not_found(self) -> bool:
+        return self.record is None and self.department not in self.unavailable
+
+
+def _record_page(
+    department: str, get_directory: GetDirectory, link_field: str, code: str
+) -> RecordPage:
+    unavailable = Unavailable()
+    if not code_shaped([code]):  # no department has such a code: nothing to ask
+        return RecordPage(department, code, None, None, unavailable)
+    answers = unavailable.ask(
+        {
+            department: lambda: get_directory().get_many([code]),
+            "countries": lambda: get_country_directory().linked_to(**{link_field: code}),
+        }
+    )
+    found, countries = answers[department], answers["countries"]
+    # One code asked, so one record at most, under the code as its department stores it.
+    record = next(iter(found.values()), None) if found else None
+    return RecordPage(
+        department=department,
+        code=record.code if record else code,
+        record=record,
+        countries=_countries_by_name(countries) if countries is not None else None,
+        unavailable=unavailable,
+    )
+
+
+def currency_detail_page(code: str) -> RecordPage:
+    """A currency and the countries that use it: one call to each of the two ports, at the same
+    time where they go to other services."""
+    return _record_page("currencies", get_currency_directory, "currency_code", code)
+
+
+def language_detail_page(code: str) -> RecordPage:
+    """A language and the countries that speak it: one call to each of the two ports, at the
+    same time where they go to other services."""
+    return _record_page("languages", get_language_directory, "language_code", code)

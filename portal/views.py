@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,14 +33,15 @@ def _page_number(raw: str | None) -> int:
     return max(number, 1)
 
 
+def _search(request) -> str:
+    return request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+
+
 @require_safe
 def home(request):
-    page = pages.home_page(
-        search=request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH],
-        page=_page_number(request.GET.get("page")),
-    )
-    if page.linked is not None and page.linked.page > page.linked.num_pages:
-        return _last_page(request, page.linked.num_pages)
+    page = pages.home_page(search=_search(request), page=_page_number(request.GET.get("page")))
+    if page.pager is not None and page.pager.past_the_end:
+        return _last_page(request, page.pager.num_pages)
     return render(request, "portal/home.html", {"page": page})
 
 
@@ -63,18 +65,40 @@ def country_detail(request, code: str):
     return render(request, "portal/country.html", {"page": page})
 
 
+def _directory(request, directory_page: Callable[..., pages.DirectoryPage], template: str):
+    page = directory_page(
+        search=_search(request),
+        page=_page_number(request.GET.get("page")),
+        in_use=request.GET.get("in_use") == "1",
+    )
+    if page.pager.past_the_end:
+        return _last_page(request, page.pager.num_pages)
+    return render(request, template, {"page": page})
+
+
+def _record(request, record_page: Callable[[str], pages.RecordPage], template: str, code: str):
+    page = record_page(code)
+    return render(request, template, {"page": page}, status=404 if page.not_found else 200)
+
+
 @require_safe
 def currencies(request):
-    return render(
-        request, "portal/currencies.html", {"page": pages.currency_page(), "kind": "currency"}
-    )
+    return _directory(request, pages.currency_page, "portal/currencies.html")
 
 
 @require_safe
 def languages(request):
-    return render(
-        request, "portal/languages.html", {"page": pages.language_page(), "kind": "language"}
-    )
+    return _directory(request, pages.language_page, "portal/languages.html")
+
+
+@require_safe
+def currency_detail(request, code: str):
+    return _record(request, pages.currency_detail_page, "portal/currency.html", code)
+
+
+@require_safe
+def language_detail(request, code: str):
+    return _record(request, pages.language_detail_page, "portal/language.html", code)
 
 
 @require_safe

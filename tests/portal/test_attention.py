@@ -93,11 +93,13 @@ def test_lists_the_countries_not_fully_linked_or_with_broken_links_by_name(staff
     bulgaria = html.split('href="/countries/BG/"', 1)[1].split("</tr>", 1)[0]
     assert "broken" in bulgaria and "<code" in bulgaria and "BGN" in bulgaria
     assert "not found in the currency department" in bulgaria
+    assert 'href="/currencies/BGN/"' not in bulgaria  # a broken link leads nowhere
     assert "not linked" in bulgaria
     kosovo = html.split('href="/countries/XK/"', 1)[1].split("</tr>", 1)[0]
-    assert "Euro" in kosovo and "not found in the language department" in kosovo
+    assert '<a href="/currencies/EUR/">Euro</a>' in kosovo
+    assert "not found in the language department" in kosovo
     montenegro = html.split('href="/countries/ME/"', 1)[1].split("</tr>", 1)[0]
-    assert "not linked" in montenegro and "Serbian" in montenegro
+    assert "not linked" in montenegro and '<a href="/languages/sr/">Serbian</a>' in montenegro
 
 
 def test_a_deleted_currency_puts_its_countries_on_the_page(staff, balkans):

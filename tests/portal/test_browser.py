@@ -121,6 +121,40 @@ def test_pages_work_without_javascript(live_server, browser):
         context.close()
 
 
+def test_search_filter_and_follow_a_currency_without_javascript(live_server, browser):
+    CurrencyFactory(code="CHE", name="WIR Euro")
+    CurrencyFactory(code="EUR", name="Euro")
+    CurrencyFactory(code="XEU", name="European Currency Unit")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        codes = page.locator("table.data tbody tr td:first-child")
+        page.goto(f"{live_server.url}/currencies/")
+        page.get_by_label("Search by currency code or name").fill("euro")
+        page.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(re.compile(r"/currencies/\?q=euro$"))
+        expect(codes).to_have_text(["EUR", "XEU", "CHE"])
+
+        page.get_by_label("Only those in use").check()
+        page.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(re.compile(r"\?q=euro&in_use=1$"))
+        expect(codes).to_have_text(["EUR"])
+
+        page.get_by_role("link", name="Euro", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/currencies/EUR/$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Euro")
+        page.get_by_role("link", name="Austria").click()
+        expect(page).to_have_url(re.compile(r"/countries/AT/$"))
+        page.get_by_role("link", name="German").click()
+        expect(page).to_have_url(re.compile(r"/languages/de/$"))
+        expect(page.locator("table.data tbody tr")).to_have_count(2)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/currencies/", "/countries/DE/", "/admin/login/", "/api/countries/"]
 )
@@ -176,7 +210,9 @@ PHONE_PAGES = [
     "/",
     "/countries/CD/",
     "/currencies/",
+    "/currencies/EUR/",
     "/languages/",
+    "/languages/fr/",
     "/no/such/page/",
     "/countries/QQ/",
     "/attention/",  # for staff: the browser logs in as a superuser first

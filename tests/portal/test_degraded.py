@@ -129,7 +129,10 @@ def test_home_honours_the_departments_the_country_port_could_not_reach(client, e
     assert response.status_code == 200
     html = response.text
     assert NOTICES["currencies"] in html
-    assert '<code class="code">EUR</code> <span class="muted">name unavailable</span>' in html
+    assert (
+        '<a href="/currencies/EUR/"><code class="code">EUR</code></a> '
+        '<span class="muted">name unavailable</span>'
+    ) in html
     assert "German" in html
 
 
@@ -141,7 +144,10 @@ def test_country_without_currencies_shows_the_code_and_the_language(client, euro
     assert response.status_code == 200
     html = response.text
     assert NOTICES["currencies"] in html
-    assert '<code class="code">EUR</code> <span class="muted">name unavailable</span>' in html
+    assert (
+        '<a href="/currencies/EUR/"><code class="code">EUR</code></a> '
+        '<span class="muted">name unavailable</span>'
+    ) in html
     assert "German" in html
     assert "broken" not in html
 
@@ -178,7 +184,7 @@ def test_currencies_without_currencies_lists_the_codes_countries_use(client, eur
     html = response.text
     assert NOTICES["currencies"] in html
     assert "Currency names cannot be shown" in html
-    assert '<tr id="currency-EUR">' in html
+    assert '<a href="/currencies/EUR/"><code>EUR</code></a>' in html
     assert '<a href="/countries/DE/">Germany</a>' in html
 
 
@@ -199,7 +205,63 @@ def test_languages_without_languages_lists_the_codes_countries_use(client, europ
 
     assert response.status_code == 200
     assert NOTICES["languages"] in response.text
-    assert '<tr id="language-de">' in response.text
+    assert '<a href="/languages/de/"><code>de</code></a>' in response.text
+
+
+def test_currencies_without_countries_cannot_tell_which_are_in_use_and_shows_all(
+    client, europe, down
+):
+    down("countries")
+
+    html = client.get("/currencies/", {"in_use": "1"}).text
+
+    assert "Which are in use cannot be told while the country department is unavailable" in html
+    assert '<a href="/currencies/EUR/">Euro</a>' in html
+    assert '<a href="/currencies/CHF/">Swiss franc</a>' in html
+
+
+def test_currencies_without_currencies_search_the_codes(client, europe, down):
+    down("currencies")
+
+    html = client.get("/currencies/", {"q": "eur"}).text
+
+    assert '<a href="/currencies/EUR/"><code>EUR</code></a>' in html
+    assert "CHF" not in html
+
+
+def test_currency_page_without_currencies_shows_the_code_and_its_countries(client, europe, down):
+    down("currencies")
+
+    response = client.get("/currencies/EUR/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["currencies"] in html
+    assert '<h1>Currency EUR <code class="code-large">EUR</code></h1>' in html
+    assert '<span class="muted">name unavailable</span>' in html
+    assert '<a href="/countries/DE/">Germany</a>' in html
+
+
+def test_language_page_without_countries_shows_the_language_and_says_so(client, europe, down):
+    down("countries")
+
+    response = client.get("/languages/de/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["countries"] in html
+    assert '<h1>German <code class="code-large">de</code></h1>' in html
+    assert "The countries cannot be shown while the country department is unavailable." in html
+
+
+def test_currency_page_without_any_department_still_answers(client, down):
+    down("countries", "currencies")
+
+    response = client.get("/currencies/EUR/")
+
+    assert response.status_code == 200
+    assert NOTICES["countries"] in response.text
+    assert NOTICES["currencies"] in response.text
 
 
 def test_the_notice_is_translated(client, europe, down):

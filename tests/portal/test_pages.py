@@ -49,6 +49,13 @@ def test_home_lists_linked_countries_with_currency_and_language_names(client, eu
     assert "Liechtenstein" not in html
 
 
+def test_home_links_each_currency_and_language_to_its_page(client, europe):
+    html = client.get("/").text
+
+    assert '<a href="/currencies/CHF/">Swiss franc</a> <code class="code">CHF</code>' in html
+    assert '<a href="/languages/fr/">French</a> <code class="code">fr</code>' in html
+
+
 def test_home_sorts_countries_by_name(client, europe):
     response = client.get("/")
 
@@ -237,8 +244,8 @@ def test_country_shows_its_currency_and_language(client, europe):
     assert response.status_code == 200
     html = response.text
     assert "<h1>Switzerland" in html
-    assert '<a href="/currencies/#currency-CHF">Swiss franc</a>' in html
-    assert '<a href="/languages/#language-de">German</a>' in html
+    assert '<a href="/currencies/CHF/">Swiss franc</a>' in html
+    assert '<a href="/languages/de/">German</a>' in html
 
 
 def test_country_shows_its_iso_alpha_3_and_numeric_codes(client, europe):
@@ -321,10 +328,16 @@ def test_unknown_country_is_a_404_page(client, europe, code):
 # --- Currencies and languages --------------------------------------------------------------
 
 
-def row(html: str, row_id: str) -> str:
-    match = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
-    assert match, f"no row {row_id}"
+def row(html: str, code: str) -> str:
+    """The cells of the list's row of `code`, after its code."""
+    match = re.search(rf"<tr>\s*<td>(?:<a [^>]*>)?<code>{code}</code>(.*?)</tr>", html, re.S)
+    assert match, f"no row {code}"
     return match.group(1)
+
+
+def codes_in_table(response) -> list[str]:
+    """The codes of the list's rows, in the order shown."""
+    return re.findall(r"<tr>\s*<td>(?:<a [^>]*>)?<code>(\w+)</code>", response.text)
 
 
 def test_currencies_lists_every_currency_with_the_countries_using_it(client, europe):
@@ -334,13 +347,19 @@ def test_currencies_lists_every_currency_with_the_countries_using_it(client, eur
 
     assert response.status_code == 200
     html = response.text
-    eur = row(html, "currency-EUR")
-    assert "Euro" in eur
+    eur = row(html, "EUR")
+    assert '<a href="/currencies/EUR/">Euro</a>' in eur
     # Countries by name, each linked to its page.
-    assert re.findall(r">([^<]+)</a>", eur) == ["Austria", "France", "Germany", "Italy"]
+    assert re.findall(r'href="/countries/\w+/">([^<]+)</a>', eur) == [
+        "Austria",
+        "France",
+        "Germany",
+        "Italy",
+    ]
     assert '<a href="/countries/AT/">Austria</a>' in eur
-    assert "Switzerland" in row(html, "currency-CHF")
-    assert "none" in row(html, "currency-XXX")
+    assert "Switzerland" in row(html, "CHF")
+    assert "none" in row(html, "XXX")
+    assert "3 currencies" in html
 
 
 def test_languages_lists_every_language_with_the_countries_speaking_it(client, europe):
@@ -348,11 +367,15 @@ def test_languages_lists_every_language_with_the_countries_speaking_it(client, e
 
     assert response.status_code == 200
     html = response.text
-    german = row(html, "language-de")
-    assert "German" in german
-    assert re.findall(r">([^<]+)</a>", german) == ["Austria", "Germany", "Switzerland"]
-    assert "France" in row(html, "language-fr")
-    assert "none" in row(html, "language-it")
+    german = row(html, "de")
+    assert '<a href="/languages/de/">German</a>' in german
+    assert re.findall(r'href="/countries/\w+/">([^<]+)</a>', german) == [
+        "Austria",
+        "Germany",
+        "Switzerland",
+    ]
+    assert "France" in row(html, "fr")
+    assert "none" in row(html, "it")
 
 
 def test_currencies_lists_links_to_removed_currencies_as_broken(client, europe):
@@ -364,3 +387,170 @@ def test_currencies_lists_links_to_removed_currencies_as_broken(client, europe):
     broken = html.split("Broken links", 1)[1]
     assert "XTS" in broken
     assert '<a href="/countries/XT/">Testland</a>' in broken
+    assert 'href="/currencies/XTS/"' not in broken  # its department has no page for it
+
+
+@pytest.fixture
+def money():
+    for code, name in [
+        ("AUD", "Australian Dollar"),
+        ("CAD", "Canadian Dollar"),
+        ("CHE", "WIR Euro"),
+        ("EUR", "Euro"),
+        ("STN", "São Tomé and Príncipe Dobra"),
+        ("USD", "US Dollar"),
+        ("XEU", "European Currency Unit"),
+    ]:
+        CurrencyFactory(code=code, name=name)
+    CountryFactory(code="AU", name="Australia", currency_code="AUD")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR")
+    CountryFactory(code="US", name="United States", currency_code="USD")
+
+
+@pytest.mark.parametrize(
+    ("search", "codes"),
+    [
+        ("euro", ["EUR", "XEU", "CHE"]),  # the whole name, a name that starts so, the rest
+        ("Dollar", ["AUD", "CAD", "USD"]),  # by code within a rank
+        ("eur", ["EUR", "XEU", "CHE"]),  # the code first
+        ("usd", ["USD"]),
+        ("SAO TOME", ["STN"]),  # without accents
+        ("Príncipe", ["STN"]),
+        ("yen", []),
+    ],
+)
+def test_currencies_are_searched_by_code_and_name_the_best_match_first(
+    client, money, search, codes
+):
+    response = client.get("/currencies/", {"q": search})
+
+    assert response.status_code == 200
+    assert codes_in_table(response) == codes
+    assert f'name="q" value="{search}"' in response.text
+
+
+def test_a_search_says_how_many_match_or_that_none_does(client, money):
+    dollars = client.get("/currencies/", {"q": "dollar"}).text
+    yen = client.get("/currencies/", {"q": "yen"}).text
+
+    assert "3 currencies · matching “dollar”" in dollars
+    assert "No currency matches “yen”." in yen
+
+
+def test_languages_are_searched_without_accents(client):
+    LanguageFactory(code="nb", name="Norwegian Bokmål")
+    LanguageFactory(code="nn", name="Norwegian Nynorsk")
+
+    assert codes_in_table(client.get("/languages/", {"q": "BOKMAL"})) == ["nb"]
+    assert codes_in_table(client.get("/languages/", {"q": "norwegian"})) == ["nb", "nn"]
+
+
+def test_only_those_in_use_leaves_out_the_currencies_no_country_uses(client, money):
+    response = client.get("/currencies/", {"in_use": "1"})
+    dollars = client.get("/currencies/", {"in_use": "1", "q": "dollar"})
+
+    assert codes_in_table(response) == ["AUD", "EUR", "USD"]
+    assert 'name="in_use" value="1" checked' in response.text
+    assert codes_in_table(dollars) == ["AUD", "USD"]
+    assert 'name="in_use" value="1" checked' not in client.get("/currencies/").text
+
+
+def test_only_those_in_use_says_when_no_country_uses_any(client):
+    LanguageFactory(code="de", name="German")
+
+    response = client.get("/languages/", {"in_use": "1"})
+
+    assert codes_in_table(response) == []
+    assert "No country speaks any language yet." in response.text
+
+
+def test_currencies_show_fifty_a_page_and_the_pager_keeps_search_and_filter(client):
+    linked_countries(60)  # 60 currencies in use
+    CurrencyFactory.create_batch(5)  # and 5 no country uses
+
+    first = client.get("/currencies/", {"q": "currency", "in_use": "1"})
+    second = client.get("/currencies/", {"q": "currency", "in_use": "1", "page": "2"})
+
+    assert len(codes_in_table(first)) == 50
+    assert len(codes_in_table(second)) == 10
+    assert not set(codes_in_table(first)) & set(codes_in_table(second))
+    assert "60 currencies" in first.text
+    assert "Page 1 of 2" in first.text
+    assert 'rel="next" href="?q=currency&amp;in_use=1&amp;page=2"' in first.text
+    assert 'rel="prev" href="?q=currency&amp;in_use=1&amp;page=1"' in second.text
+    assert 'rel="next"' not in second.text
+
+
+def test_a_list_page_past_the_end_goes_to_the_last_page_with_search_and_filter_kept(client):
+    linked_countries(60)
+
+    response = client.get("/languages/", {"q": "language", "in_use": "1", "page": 9})
+    single = client.get("/languages/", {"q": "language 1", "page": 3})
+
+    assert response.status_code == 302
+    assert response.url == "/languages/?q=language&in_use=1&page=2"
+    assert "Page 2 of 2" in client.get(response.url).text
+    assert single.status_code == 302
+    assert single.url == "/languages/?q=language+1"
+
+
+def test_one_page_needs_no_pager(client, money):
+    assert '<nav class="pager"' not in client.get("/currencies/").text
+
+
+# --- One currency or language --------------------------------------------------------------
+
+
+def test_currency_page_shows_the_currency_and_the_countries_using_it_by_name(client, europe):
+    response = client.get("/currencies/EUR/")
+
+    assert response.status_code == 200
+    html = response.text
+    assert "<title>Euro · Country Provider</title>" in html
+    assert '<h1>Euro <code class="code-large">EUR</code></h1>' in html
+    assert "<dd><code>EUR</code></dd>" in html
+    assert "4 countries" in html
+    assert names_in_table(response) == ["Austria", "France", "Germany", "Italy"]
+    assert '<a href="/currencies/">Currencies</a>' in html  # the breadcrumb
+
+
+def test_language_page_shows_the_language_and_the_countries_speaking_it(client, europe):
+    response = client.get("/languages/DE/")  # any letter case
+
+    assert response.status_code == 200
+    assert '<h1>German <code class="code-large">de</code></h1>' in response.text
+    assert names_in_table(response) == ["Austria", "Germany", "Switzerland"]
+
+
+def test_a_currency_no_country_uses_says_so(client, europe):
+    CurrencyFactory(code="XXX", name="Nobody's money")
+
+    response = client.get("/currencies/XXX/")
+
+    assert response.status_code == 200
+    assert "No country uses this currency." in response.text
+    assert names_in_table(response) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/currencies/QQQ/", "The currency department has no currency with the code “QQQ”."),
+        ("/currencies/E1/", "The currency department has no currency with the code “E1”."),
+        ("/currencies/TOOLONG/", "no currency with the code “TOOLONG”."),
+        ("/languages/zz/", "The language department has no language with the code “zz”."),
+    ],
+)
+def test_an_unknown_currency_or_language_is_a_404_page(client, europe, url, text):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert text in response.text
+    assert '<nav class="site-nav"' in response.text
+    assert "not found · Country Provider</title>" in response.text
+
+
+def test_a_broken_code_countries_still_use_is_not_found(client, europe):
+    CountryFactory(code="XT", name="Testland", currency_code="XTS")
+
+    assert client.get("/currencies/XTS/").status_code == 404

@@ -12,7 +12,14 @@ from tests.portal.conftest import linked_countries
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 ALIASES = ("default", "countries", "currencies", "languages")
-PAGES = ["/", "/currencies/", "/languages/", "/?q=country"]
+PAGES = [
+    "/",
+    "/currencies/",
+    "/languages/",
+    "/?q=country",
+    "/currencies/?q=currency&in_use=1&page=2",
+    "/languages/?q=language",
+]
 
 
 def queries_per_alias(client, url: str) -> dict[str, int]:
@@ -59,6 +66,29 @@ def test_country_page_queries_do_not_depend_on_the_data(client):
     assert many == {"default": 0, "countries": 1, "currencies": 1, "languages": 1}
 
 
+@pytest.mark.parametrize(
+    ("path", "department"),
+    [("/currencies/{currency}/", "currencies"), ("/languages/{language}/", "languages")],
+)
+def test_currency_and_language_pages_queries_do_not_depend_on_the_data(client, path, department):
+    country = linked_countries(1)[0]
+    url = path.format(currency=country.currency_code, language=country.language_code)
+    few = queries_per_alias(client, url)
+
+    for other in linked_countries(60):  # now 61 countries use the currency and the language
+        other.currency_code, other.language_code = country.currency_code, country.language_code
+        other.save()
+    many = queries_per_alias(client, url)
+
+    assert many == few
+    assert many == {
+        "default": 0,
+        "countries": 1,
+        "currencies": 1 if department == "currencies" else 0,
+        "languages": 1 if department == "languages" else 0,
+    }
+
+
 class Spy:
     """Wraps a port and records the name of every method called on it."""
 
@@ -103,6 +133,24 @@ def port_calls(monkeypatch):
 )
 def test_a_page_makes_one_port_call_per_department(client, port_calls, url, expected):
     linked_countries(60)
+
+    assert client.get(url).status_code == 200
+
+    assert port_calls == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/currencies/{currency}/", [("currencies", "get_many"), ("countries", "linked_to")]),
+        ("/languages/{language}/", [("languages", "get_many"), ("countries", "linked_to")]),
+    ],
+)
+def test_currency_and_language_pages_make_one_port_call_per_department(
+    client, port_calls, path, expected
+):
+    country = linked_countries(1)[0]
+    url = path.format(currency=country.currency_code, language=country.language_code)
 
     assert client.get(url).status_code == 200
 
