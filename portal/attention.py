@@ -14,8 +14,7 @@ from typing import Any
 from countries.public import Country, get_country_directory
 from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
-from portal.pages import BROKEN, NOT_LINKED, LinkStatus, Unavailable, link_status
-from project.kernel.collation import sort_key
+from portal.pages import BROKEN, NOT_LINKED, LinkStatus, Unavailable, countries_by_name, link_status
 
 # The departments whose staff may see the page: a user with any permission in one of them
 # (their groups hold them), or a superuser.
@@ -76,7 +75,7 @@ def attention_page() -> AttentionPage:
             currency=link_status(country.currency_code, records.get("currencies")),
             language=link_status(country.language_code, records.get("languages")),
         )
-        for country in sorted(countries, key=lambda c: (sort_key(c.name), c.code))
+        for country in countries_by_name(countries)
     ]
     return AttentionPage(
         rows=[row for row in rows if _needs_attention(row)],

@@ -23,6 +23,7 @@ from currencies.public import Currency, get_currency_directory
 from languages.public import Language, get_language_directory
 from project.kernel.collation import sort_key
 from project.kernel.fields import code_shaped, control_characters_replaced
+from project.kernel.names import active_language, name_in
 from project.kernel.ports import Directory, ask_departments
 from project.kernel.search import rank
 
@@ -124,14 +125,19 @@ class HomePage(Searched):
 
 
 def home_page(*, search: str = "", page: int = 1) -> HomePage:
-    """Fully linked countries by name, one page of them, and how many records each department
-    holds: one call to each port (the country port asks the other two for the names). In the
-    split topology the three calls run at the same time."""
+    """Fully linked countries by name as the reader's language has them, one page of them, and
+    how many records each department holds: one call to each port (the country port asks the
+    other two for the names). In the split topology the three calls run at the same time."""
+    language = active_language()  # read here: the calls may run in other threads
     unavailable = Unavailable()
     answers = unavailable.ask(
         {
             "countries": lambda: get_country_directory().linked_page(
-                search=search, page=page, page_size=PAGE_SIZE, ordering="name"
+                search=search,
+                page=page,
+                page_size=PAGE_SIZE,
+                ordering="name",
+                language=language,
             ),
             "currencies": lambda: get_currency_directory().count(),
             "languages": lambda: get_language_directory().count(),
@@ -163,6 +169,7 @@ class LinkStatus:
     code: str | None
     name: str | None
     state: str
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,7 +204,7 @@ def link_status(code: str | None, records: Mapping[str, Currency | Language] | N
     record = records.get(code)
     if record is None:
         return LinkStatus(code=code, name=None, state=BROKEN)
-    return LinkStatus(code=record.code, name=record.name, state=LINKED)
+    return LinkStatus(code=record.code, name=record.name, state=LINKED, names=record.names)
 
 
 def country_page(code: str) -> CountryPage:
@@ -236,6 +243,7 @@ class DirectoryRow:
     code: str
     name: str | None  # None while the department is unavailable
     countries: list[Country] | None  # None while the country department is unavailable
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -264,18 +272,22 @@ class DirectoryPage(Searched):
 
 
 def _matching(rows: list[DirectoryRow], search: str) -> list[DirectoryRow]:
-    """The rows that match `search` over code and name, the best first, as the departments'
+    """The rows that match `search` over code and names, the best first, as the departments'
     API ranks them; in their order within a rank."""
     if not search:
         return rows
     ranked = [
-        (found, row) for row in rows if (found := rank(search, [row.code, row.name])) is not None
+        (found, row)
+        for row in rows
+        if (found := rank(search, [row.code, row.name, *row.names.values()])) is not None
     ]
     return [row for _, row in sorted(ranked, key=lambda pair: pair[0])]
 
 
-def _countries_by_name(countries: Iterable[Country]) -> list[Country]:
-    return sorted(countries, key=lambda c: (sort_key(c.name), c.code))
+def countries_by_name(countries: Iterable[Country]) -> list[Country]:
+    """`countries` sorted by their names as the reader's language has them."""
+    language = active_language()
+    return sorted(countries, key=lambda c: (sort_key(name_in(language, c.name, c.names)), c.code))
 
 
 # A department's port getter: the currency or the language one.
@@ -301,7 +313,7 @@ def _directory_page(
     records, countries = answers[department], answers["countries"]
 
     users: dict[str, list[Country]] = defaultdict(list)
-    for country in _countries_by_name(countries or []):
+    for country in countries_by_name(countries or []):
         code = getattr(country, link_field)
         if code:
             users[code].append(country)
@@ -310,7 +322,7 @@ def _directory_page(
         return users.get(code, []) if countries is not None else None
 
     if records is not None:
-        rows = [DirectoryRow(r.code, r.name, countries_of(r.code)) for r in records]
+        rows = [DirectoryRow(r.code, r.name, countries_of(r.code), r.names) for r in records]
         known = {r.code for r in records}
         broken = [
             DirectoryRow(code, None, users[code]) for code in sorted(users) if code not in known
@@ -395,7 +407,7 @@ def _record_page(
         department=department,
         code=record.code if record else code,
         record=record,
-        countries=_countries_by_name(countries) if countries is not None else None,
+        countries=countries_by_name(countries) if countries is not None else None,
         unavailable=unavailable,
     )
 

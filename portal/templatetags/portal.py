@@ -1,11 +1,31 @@
 """Template tags for the portal's hot loops, where an {% include %} per row is too slow."""
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from project.kernel.names import active_language, name_in
+
 register = template.Library()
+
+
+@register.filter
+def local_name(record) -> str:
+    """A record's name in the reader's language, else its main name."""
+    return name_in(active_language(), record.name, record.names)
+
+
+@register.filter
+def names_per_language(record) -> list[tuple[str, str, str]]:
+    """(language code, language, name) for each language of the site, the record's name in it
+    or its main name."""
+    return [
+        (code, label, name_in(code, record.name, record.names))
+        for code, label in settings.LANGUAGES
+    ]
+
 
 _RECORD_URLS = {"currencies": "portal-currency", "languages": "portal-language"}
 
@@ -23,7 +43,7 @@ def link_label(link, department: str) -> str:
     url = record_url(department, link.code)
     if link.name:
         return format_html(
-            '<a href="{}">{}</a> <code class="code">{}</code>', url, link.name, link.code
+            '<a href="{}">{}</a> <code class="code">{}</code>', url, local_name(link), link.code
         )
     return format_html(
         '<a href="{}"><code class="code">{}</code></a> <span class="muted">{}</span>',

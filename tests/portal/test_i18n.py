@@ -1,5 +1,7 @@
 """The portal speaks English and German."""
 
+import re
+
 import pytest
 from django.conf import settings
 
@@ -95,3 +97,63 @@ def test_error_pages_speak_german_too(client):
     assert "<h1>Nicht gefunden</h1>" in html
     assert "Unter dieser Adresse gibt es nichts." in html
     assert "Zurück zu den verknüpften Ländern" in html
+
+
+@pytest.fixture
+def named_in_german():
+    CurrencyFactory(code="EUR", name="Euro", names={"de": "Euro"})
+    CurrencyFactory(code="CHF", name="Swiss Franc", names={"de": "Schweizer Franken"})
+    LanguageFactory(code="de", name="German", names={"en": "German", "de": "Deutsch"})
+    for code, name, german in (
+        ("DE", "Germany", "Deutschland"),
+        ("AT", "Austria", "Österreich"),
+        ("DK", "Denmark", "Dänemark"),
+    ):
+        CountryFactory(
+            code=code, name=name, names={"de": german}, currency_code="EUR", language_code="de"
+        )
+    CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
+
+
+def country_names(html: str) -> list[str]:
+    return re.findall(r'<a href="/countries/[A-Z]+/">([^<]+)</a>', html)
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["Austria", "Denmark", "Germany", "Switzerland"]),
+        # Sorted as read in German; Switzerland has no German name: its main name stands.
+        ("de", ["Dänemark", "Deutschland", "Österreich", "Switzerland"]),
+    ],
+)
+def test_the_home_page_names_and_sorts_countries_in_the_readers_language(
+    client, named_in_german, language, names
+):
+    html = client.get("/", headers={"Accept-Language": language}).text
+
+    assert country_names(html) == names
+
+
+def test_pages_show_the_readers_names_and_every_name_per_language(client, named_in_german):
+    german = {"Accept-Language": "de"}
+
+    country = client.get("/countries/DE/", headers=german).text
+    currency = client.get("/currencies/CHF/", headers=german).text
+    languages = client.get("/languages/", headers=german).text
+
+    assert "<h1>Deutschland <code" in country
+    assert '<dt>Name (English)</dt>\n      <dd lang="en">Germany</dd>' in country
+    assert '<dt>Name (Deutsch)</dt>\n      <dd lang="de">Deutschland</dd>' in country
+    assert ">Deutsch</a>" in country  # its language, by its German name
+    assert "<h1>Schweizer Franken <code" in currency
+    assert country_names(currency) == ["Switzerland"]
+    assert ">Deutsch</a>" in languages
+    assert country_names(languages) == ["Dänemark", "Deutschland", "Österreich", "Switzerland"]
+
+
+def test_the_lists_find_records_by_their_names_in_every_language(client, named_in_german):
+    found = client.get("/currencies/", {"q": "franken"}).text
+
+    assert "/currencies/CHF/" in found
+    assert "/currencies/EUR/" not in found
