@@ -4,7 +4,9 @@ from django.db.models.functions import Upper
 
 from countries.public import COUNTRY_EVENTS
 from project.kernel.fields import CodeField, KeyField, NameField, NamesField, SortKeysField
+from project.kernel.names import site_languages
 from project.kernel.outbox import OutboxEvent
+from project.kernel.queries import sort_key_in
 
 
 class Country(models.Model):
@@ -33,8 +35,14 @@ class Country(models.Model):
             ),
         ]
         indexes = [
-            # The portal lists linked countries by name, a page at a time.
+            # The portal lists linked countries by name, a page at a time, in the reader's
+            # language: an index per language of the site (a language added to LANGUAGES needs
+            # a migration for its own), and the main name's for the API's default.
             models.Index(fields=["name_sort_key"], name="country_name_sort_idx"),
+            *(
+                models.Index(sort_key_in(language), name=f"country_name_{language}_idx")
+                for language in site_languages()
+            ),
             # Linked countries read the distinct currency and language codes of the fully linked
             # countries, and count them: each from an index alone (both link columns in each).
             models.Index(fields=["currency_code", "language_code"], name="country_currency_idx"),

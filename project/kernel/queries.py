@@ -28,14 +28,18 @@ def filter_code_and_name(
     return queryset
 
 
+def sort_key_in(language: str) -> Coalesce:
+    """The collation key of a record's name in `language`, its main name's where it has none:
+    what lists sort by in that language, and what a model's index on it is built from."""
+    return Coalesce(KT(f"name_sort_keys__{language}"), F("name_sort_key"))
+
+
 def _sort_field(name: str, language: str | None) -> F | Coalesce:
     """Names sort by their collation keys (see `project.kernel.collation`), not by code points;
     in `language`, by the name in that language where the record has one."""
     if name != "name":
         return F(name)
-    if language is None:
-        return F("name_sort_key")
-    return Coalesce(KT(f"name_sort_keys__{language}"), F("name_sort_key"))
+    return F("name_sort_key") if language is None else sort_key_in(language)
 
 
 def ordered(

@@ -210,7 +210,13 @@ def test_rows_that_existed_before_the_outbox_get_a_created_event():
         (
             "country.created",
             "DE",
-            {"code": "DE", "name": "Germany", "currency_code": "EUR", "language_code": None},
+            {
+                "code": "DE",
+                "name": "Germany",
+                "names": {},
+                "currency_code": "EUR",
+                "language_code": None,
+            },
         )
     ]
 
