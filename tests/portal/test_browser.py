@@ -306,3 +306,103 @@ def test_the_pager_meets_the_wcag_aa_contrast_with_its_disabled_labels(live_serv
         for label in pager.locator("a, span").all():
             ratio = label.evaluate(CONTRAST)
             assert ratio >= 4.5, f"{label.text_content()!r} on {path}: {ratio:.2f}:1"
+
+
+SEARCH_LABEL = {
+    "en-US": "Search by country code or name",
+    "de-DE": "Suche nach Ländercode oder Name",
+}
+SEARCH_BUTTON = {"en-US": "Search", "de-DE": "Suchen"}
+
+
+@pytest.fixture
+def reference_data():
+    call_command("load_reference_data", stdout=StringIO())
+
+
+# Search and sort as a person types and reads, in English and German, in the real reference data.
+@pytest.fixture(params=["en-US", "de-DE"])
+def reader(request, browser):
+    context = browser.new_context(locale=request.param, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield request.param, page
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("term", "first"),
+    [
+        ("Deutschland", "DE"),  # the German name, also on the English page
+        ("Osterreich", "AT"),  # without the umlaut
+        ("DEU", "DE"),  # alpha-3
+        ("276", "DE"),  # numeric
+        ("cote", "CI"),  # without the accent: C\u00f4te d\u2019Ivoire
+        ("germany", "DE"),
+    ],
+)
+def test_a_search_finds_the_country_people_mean_first(
+    live_server, reference_data, reader, term, first
+):
+    locale, page = reader
+    page.goto(f"{live_server.url}/")
+
+    page.get_by_label(SEARCH_LABEL[locale]).fill(term)
+    page.get_by_role("button", name=SEARCH_BUTTON[locale], exact=True).click()
+
+    first_row = page.locator("table.data tbody tr").first
+    expect(first_row.locator("a").first).to_have_attribute("href", f"/countries/{first}/")
+
+
+def row_names(page) -> list[str]:
+    return page.locator("table.data tbody tr td:nth-child(2) a").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("locale", "in_order"),
+    [
+        # Accents weigh less than letters: Côte d'Ivoire between Costa Rica and Croatia, Åland
+        # with the A's, not after Zimbabwe.
+        (
+            "en-US",
+            [
+                "Afghanistan",
+                "Åland Islands",
+                "Albania",
+                "Costa Rica",
+                "C\u00f4te d\u2019Ivoire",
+                "Croatia",
+            ],
+        ),
+        (
+            "de-DE",
+            [
+                "Afghanistan",
+                "Ålandinseln",
+                "Albanien",
+                "Costa Rica",
+                "C\u00f4te d\u2019Ivoire",
+                "Dänemark",
+            ],
+        ),
+    ],
+)
+def test_the_countries_sort_by_the_rules_of_the_readers_language(
+    live_server,
+    reference_data,
+    browser,
+    locale,
+    in_order,
+):
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        shown: list[str] = []
+        for number in (1, 2):  # the first hundred countries by name
+            page.goto(f"{live_server.url}/?page={number}")
+            shown += row_names(page)
+    finally:
+        context.close()
+
+    positions = [shown.index(name) for name in in_order]
+    assert positions == sorted(positions), list(zip(in_order, positions, strict=True))
