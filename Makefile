@@ -65,8 +65,10 @@ test-postgres: install browser kubectl prometheus wrk
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
 
+# Debian's Chromium, and axe-core (pinned, under var/axe) for the accessibility check.
 browser:
 	scripts/ensure-chromium
+	scripts/ensure-axe
 
 # The metrics tests scrape the services with Debian's Prometheus.
 prometheus:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
-from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
 from tests.portal.conftest import linked_countries
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -406,3 +406,87 @@ def test_the_countries_sort_by_the_rules_of_the_readers_language(
 
     positions = [shown.index(name) for name in in_order]
     assert positions == sorted(positions), list(zip(in_order, positions, strict=True))
+
+
+# axe-core, installed by `make browser` (scripts/ensure-axe): the accessibility rules checked.
+AXE = Path(__file__).resolve().parents[2] / "var/axe/node_modules/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Each violation as a line to read: the rule, its impact, what it asks, and where it fails.
+AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+  return results.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\\n      ` +
+    v.nodes.map((node) => node.target.join(' ')).join('\\n      '));
+}"""
+# Every kind of portal page: with a search, a linked country, one not linked and one with a
+# broken link, the lists (with their pager and broken links), a record of each, the 404s; with
+# the status each answers.
+AXE_PAGES = [
+    ("/", 200),
+    ("/?q=country", 200),
+    ("/countries/DE/", 200),
+    ("/countries/BG/", 200),
+    ("/countries/ME/", 200),
+    ("/countries/QQ/", 404),
+    ("/currencies/", 200),
+    ("/currencies/?q=euro&in_use=1", 200),
+    ("/currencies/EUR/", 200),
+    ("/currencies/QQQ/", 404),
+    ("/languages/", 200),
+    ("/languages/de/", 200),
+    ("/no/such/page/", 404),
+]
+
+
+@pytest.mark.parametrize("width", [1200, 360])
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_no_portal_page_has_an_accessibility_violation(
+    live_server, browser, monkeypatch, locale, width
+):
+    """axe-core finds nothing against WCAG 2 A and AA and its best practices on any page, in
+    English and German, on a desktop and a phone: the needs-attention page for staff, and the
+    server error's page too."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make browser` (scripts/ensure-axe)")
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="BG", name="Bulgaria", currency_code="BGN", language_code="de")
+    CountryFactory(code="ME", name="Montenegro", currency_code=None, language_code="de")
+    linked_countries(60)
+    # The site's CSP runs no script it does not serve itself, so it would refuse the tag that
+    # injects axe: this context alone bypasses it (the CSP has its own test above).
+    context = browser.new_context(
+        locale=locale, viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    found: dict[str, list[str]] = {}
+
+    def check(path: str, status: int) -> None:
+        response = tab.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == status, path
+        expect(tab.locator("html")).to_have_attribute("lang", locale[:2])
+        tab.add_script_tag(path=AXE)
+        violations = tab.evaluate(AXE_RUN, AXE_TAGS)
+        if violations:
+            found[path] = violations
+
+    try:
+        tab = context.new_page()
+        for path, status in AXE_PAGES:
+            check(path, status)
+        # The server error's page, where a bug breaks the currencies list.
+        with monkeypatch.context() as patch:
+            patch.setattr("portal.pages.currency_page", lambda *args, **kwargs: 1 / 0)
+            check("/currencies/?500", 500)
+        staff = Client()
+        staff.force_login(department_user("countries"))
+        session = staff.cookies[settings.SESSION_COOKIE_NAME].value
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+        context.add_cookies([cookie])
+        check("/attention/", 200)
+    finally:
+        context.close()
+    report = "\n".join(
+        f"{path}:\n" + "\n".join(f"  {line}" for line in lines) for path, lines in found.items()
+    )
+    assert not found, f"axe-core found violations ({locale}, {width} px):\n{report}"
