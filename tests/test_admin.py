@@ -360,3 +360,14 @@ def test_the_admin_edits_the_names_per_language_one_box_each(
     assert record.names == {"de": "Deutsch"}
     # Written through the service: the record is found by its new name.
     assert record.__class__.objects.filter(search_key__contains="|deutsch|").exists()
+
+
+def test_the_admin_search_finds_what_the_api_search_finds(login):
+    CountryFactory(code="AT", name="Austria", names={"de": "Österreich"})
+    CountryFactory(code="DE", name="Germany")
+    client = login("countries")
+
+    found = client.get("/admin/countries/countries/country/", {"q": "osterreich"}).content.decode()
+
+    assert "Austria" in found
+    assert "Germany" not in found

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from project.kernel.ports import DepartmentUnavailable
+from project.kernel.queries import filter_code_and_name
 from project.kernel.throttling import ThrottledAdminSite
 
 
@@ -95,7 +96,14 @@ class CodeRecordAdmin(ServiceAdmin):
     shape, case-insensitive uniqueness, name rules), the same rules the services apply."""
 
     list_display: tuple[str, ...] = ("code", "name")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name")  # shows the search box; the search is the API's
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: Any, search_term: str
+    ) -> tuple[Any, bool]:
+        """What the API's search finds: a record by its code or any of its names, in any letter
+        case, with or without accents ("osterreich" finds Austria); listed in the admin's order."""
+        return filter_code_and_name(queryset, search=search_term.strip()), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # A code identifies the record in URLs and in other departments' links.
