@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 
-from countries.public import COUNTRY_EVENTS, Country, Link, LinkedCountry, LinkedCountryPage
+from countries.public import (
+    COUNTRY_EVENTS,
+    Country,
+    FoundCountries,
+    Link,
+    LinkedCountry,
+    LinkedCountryPage,
+)
 from currencies.public import Currency
 from languages.public import Language
 from project.kernel.fields import code_shaped
@@ -79,6 +86,20 @@ class LocalCountryDirectory(LocalDirectory[Country]):
                 total_fully_linked=linked.total_fully_linked,
             )
 
+    def search(
+        self,
+        term: str,
+        *,
+        limit: int,
+        fully_linked: bool | None = None,
+        language: str | None = None,
+    ) -> FoundCountries:
+        with database_errors_as_unavailable("countries"):
+            found = self._list(
+                search=term, fully_linked=fully_linked, ordering="name", language=language
+            )
+            return FoundCountries(results=self._read(found[:limit]), count=found.count())
+
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None
     ) -> list[Country]:
@@ -143,6 +164,24 @@ class HttpCountryDirectory(HttpDirectory[Country]):
             total_fully_linked=body["totals"]["fully_linked"],
         )
 
+    def search(
+        self,
+        term: str,
+        *,
+        limit: int,
+        fully_linked: bool | None = None,
+        language: str | None = None,
+    ) -> FoundCountries:
+        params: dict[str, str | int] = {"search": term, "ordering": "name", "page_size": limit}
+        if fully_linked is not None:
+            params["fully_linked"] = "true" if fully_linked else "false"
+        if language is not None:
+            params["language"] = language
+        _, page = fetch_json("countries", self._url, params)  # any answer but a 200 is an outage
+        return FoundCountries(
+            results=[_from_json(item) for item in page["results"]], count=page["count"]
+        )
+
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None
     ) -> list[Country]:
@@ -154,9 +193,9 @@ class HttpCountryDirectory(HttpDirectory[Country]):
 
 
 class ReplicaCountryDirectory(ReplicaDirectory[Country]):
-    """Countries as this service's replica holds them. A page of linked countries, and the
-    countries linked to a record, are the country department's own answers, over HTTP: it
-    counts and pages through its indexes, and names the links from its own replicas, in one
+    """Countries as this service's replica holds them. A page of linked countries, a search,
+    and the countries linked to a record, are the country department's own answers, over HTTP:
+    it counts and pages through its indexes, and checks the links with its own replicas, in one
     call."""
 
     def __init__(self) -> None:
@@ -175,6 +214,16 @@ class ReplicaCountryDirectory(ReplicaDirectory[Country]):
         return self._owner.linked_page(
             search=search, page=page, page_size=page_size, ordering=ordering, language=language
         )
+
+    def search(
+        self,
+        term: str,
+        *,
+        limit: int,
+        fully_linked: bool | None = None,
+        language: str | None = None,
+    ) -> FoundCountries:
+        return self._owner.search(term, limit=limit, fully_linked=fully_linked, language=language)
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from countries.adapters import linked_country_dto
 from countries.models import Country
-from countries.public import Link, LinkedCountry
+from countries.public import LINKED_ORDERINGS, Link, LinkedCountry
 from countries.selectors import (
     LinkCheck,
     check_all_links,
@@ -223,7 +223,12 @@ class LinkedCountryListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         search = SearchField(required=False, allow_blank=True, max_length=100)
-        ordering = QueryChoiceField(choices=["code", "name"], default="code")
+        ordering = QueryChoiceField(
+            choices=LINKED_ORDERINGS,
+            default="code",
+            help_text="Sort by this field; a leading '-' reverses it. Ties are sorted by code. "
+            "A link sorts by its code (the names belong to other departments).",
+        )
         language = language_parameter()
 
     @extend_schema(

@@ -13,10 +13,12 @@ from project.kernel.ports import DepartmentUnavailable, Directory, choose_adapte
 
 __all__ = [
     "COUNTRY_EVENTS",
+    "LINKED_ORDERINGS",
     "Country",
     "CountryDirectory",
     "CountryEvent",
     "DepartmentUnavailable",
+    "FoundCountries",
     "IsoCodes",
     "Link",
     "LinkedCountry",
@@ -67,6 +69,20 @@ class LinkedCountryPage:
         return max(1, -(-self.count // self.page_size))
 
 
+# What a page of linked countries can be sorted by: a field, "-" first for descending.
+LINKED_ORDERINGS = tuple(
+    f"{sign}{field}"
+    for field in ("code", "name", "currency_code", "language_code")
+    for sign in ("", "-")
+)
+
+
+@dataclass(frozen=True)
+class FoundCountries:
+    results: list[Country]  # the best matches first, at most the limit asked for
+    count: int  # every country the search finds
+
+
 @dataclass(frozen=True, slots=True)
 class IsoCodes:
     alpha_3: str  # e.g. "DEU"
@@ -107,8 +123,23 @@ class CountryDirectory(Directory[Country], Protocol):
         language: str | None = None,
     ) -> LinkedCountryPage:
         """One page of fully linked countries with the names of their currency and language,
-        names sorted as read in `language` (a site language; None: by the main name). A page
-        past the end has no results."""
+        sorted by `ordering` (one of LINKED_ORDERINGS; ties by code), names as read in
+        `language` (a site language; None: by the main name). A page past the end has no
+        results."""
+
+    def search(
+        self,
+        term: str,
+        *,
+        limit: int,
+        fully_linked: bool | None = None,
+        language: str | None = None,
+    ) -> FoundCountries:
+        """The countries `term` finds by code or by a name in any language (ignoring case and
+        accents), ranked as the API's search ranks them, the best match first, then by name as
+        read in `language`: at most `limit` of them (up to 500, the API's largest page), and
+        how many it finds in all. `fully_linked` keeps only those that are (True) or are not
+        (False), by the link check of the API's `fully_linked` filter."""
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
+from countries.public import LINKED_ORDERINGS
 from project.kernel.api_docs import RemoteSchemaView
 from project.topology import DEPARTMENTS
 from tests.flows import schemas_offered
@@ -28,6 +29,15 @@ def test_schema_documents_every_endpoint(client, path):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
 
     assert path in schema["paths"]
+
+
+def test_schema_documents_the_linked_countries_orderings(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    parameters = schema["paths"]["/api/linked-countries/"]["get"]["parameters"]
+    [ordering] = [p for p in parameters if p["name"] == "ordering"]
+    assert ordering["schema"]["enum"] == list(LINKED_ORDERINGS)
+    assert ordering["schema"]["default"] == "code"
 
 
 def test_docs_page_is_served(client):

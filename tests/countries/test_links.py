@@ -6,9 +6,11 @@ from django.test.utils import CaptureQueriesContext
 
 from countries import selectors
 from countries.models import Country
+from countries.public import LINKED_ORDERINGS
 from currencies.services import currency_delete
 from languages.services import language_delete
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.linked_orderings import EXPECTED, create_sortable_countries
 from tests.queries import queries_per_alias
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -155,8 +157,17 @@ def test_fully_linked_takes_only_a_boolean(api, value):
     assert list(response.json()) == ["fully_linked"]
 
 
-@pytest.mark.parametrize("value", ["", "size"])
-def test_linked_countries_ordering_is_code_or_name(api, value):
+@pytest.mark.parametrize("ordering", LINKED_ORDERINGS)
+def test_linked_countries_sort_by_each_field_both_ways_ties_by_code(api, ordering):
+    create_sortable_countries()
+
+    results = api.get("/api/linked-countries/", {"ordering": ordering}).json()["results"]
+
+    assert [c["code"] for c in results] == EXPECTED[ordering]
+
+
+@pytest.mark.parametrize("value", ["", "size", "currency", "--code", "name,code", "currency_name"])
+def test_linked_countries_ordering_is_a_documented_field(api, value):
     response = api.get("/api/linked-countries/", {"ordering": value})
 
     assert response.status_code == 400

@@ -12,7 +12,13 @@ from django.test import override_settings
 from countries.adapters import HttpCountryDirectory, LocalCountryDirectory, ReplicaCountryDirectory
 from countries.models import Country as CountryRow
 from countries.models import CountryOutbox
-from countries.public import Country, LinkedCountryPage, get_country_directory
+from countries.public import (
+    LINKED_ORDERINGS,
+    Country,
+    FoundCountries,
+    LinkedCountryPage,
+    get_country_directory,
+)
 from currencies.adapters import (
     HttpCurrencyDirectory,
     LocalCurrencyDirectory,
@@ -33,6 +39,7 @@ from project.kernel.replica import apply_events
 from project.kernel.request_id import _current as current_request_id
 from project.topology import DEPARTMENTS, Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.linked_orderings import EXPECTED, create_sortable_countries
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -269,6 +276,17 @@ class TestCountryDirectory:
 
         assert [c.code for c in page.results] == ["DE", "AT"]  # Deutschland, Österreich
 
+    def test_linked_page_sorts_by_each_ordering_both_ways(self, any_adapter):
+        create_sortable_countries()
+        directory = any_adapter(get_country_directory)
+
+        orders = {
+            ordering: [c.code for c in directory.linked_page(ordering=ordering).results]
+            for ordering in LINKED_ORDERINGS
+        }
+
+        assert orders == EXPECTED
+
     def test_linked_page_search(self, any_adapter, linked):
         page = any_adapter(get_country_directory).linked_page(search="germ")
 
@@ -279,6 +297,41 @@ class TestCountryDirectory:
 
         assert page.results == []
         assert page.total_countries == 3
+
+    def test_search_ranks_the_best_match_first_then_by_name_and_counts_them_all(
+        self, any_adapter, linked
+    ):
+        # "ch": Switzerland's code, then Austria's and Germany's German names hold it.
+        found = any_adapter(get_country_directory).search("ch", limit=2)
+
+        assert isinstance(found, FoundCountries)
+        assert found.results == [
+            Country(code="CH", name="Switzerland", currency_code=None, language_code=None),
+            Country(
+                code="AT",
+                name="Austria",
+                names={"de": "Österreich"},
+                currency_code="EUR",
+                language_code="de",
+            ),
+        ]
+        assert found.count == 3
+
+    def test_search_keeps_the_countries_fully_linked_or_not(self, any_adapter, linked):
+        CountryFactory(code="LI", name="Liechtenstein", currency_code="ZZZ", language_code="de")
+        directory = any_adapter(get_country_directory)
+
+        def codes(**kwargs) -> list[str]:
+            return [c.code for c in directory.search("ch", limit=20, **kwargs).results]
+
+        assert codes(fully_linked=False) == ["CH", "LI"]  # no links; a currency that is not
+        assert codes(fully_linked=True) == ["AT", "DE"]
+        assert codes(fully_linked=True, language="de") == ["DE", "AT"]  # Deutschland, Österreich
+
+    def test_search_without_a_match_finds_nothing(self, any_adapter, linked):
+        assert any_adapter(get_country_directory).search("atlantis", limit=20) == FoundCountries(
+            results=[], count=0
+        )
 
     def test_linked_to_a_currency_or_a_language(self, any_adapter, linked):
         directory = any_adapter(get_country_directory)
