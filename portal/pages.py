@@ -109,9 +109,73 @@ class Searched:
 
 # --- Linked countries (the home page) ------------------------------------------------------
 
+# The home table's sortable columns (as `?sort=` names them) and the field each sorts by, as
+# the country port's `linked_page` takes it: a link by its code, which the country department
+# holds (the names belong to the other departments).
+SORT_FIELDS = {
+    "name": "name",
+    "code": "code",
+    "currency": "currency_code",
+    "language": "language_code",
+}
+_SORT_LABELS = {
+    "name": gettext_lazy("name"),
+    "code": gettext_lazy("code"),
+    "currency": gettext_lazy("currency code"),
+    "language": gettext_lazy("language code"),
+}
+
+
+@dataclass(frozen=True)
+class Sort:
+    """How the home table is sorted: by a column of SORT_FIELDS, either way."""
+
+    column: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, raw: str) -> "Sort":
+        """`?sort=`'s value, a column with "-" first for descending; anything else is the
+        default, by name (an old or mistyped link still shows the list)."""
+        column = raw.removeprefix("-")
+        if column not in SORT_FIELDS:
+            return cls()
+        return cls(column=column, descending=raw.startswith("-"))
+
+    @property
+    def param(self) -> str:
+        return f"-{self.column}" if self.descending else self.column
+
+    @property
+    def is_default(self) -> bool:
+        return self == Sort()
+
+    @property
+    def ordering(self) -> str:
+        field = SORT_FIELDS[self.column]
+        return f"-{field}" if self.descending else field
+
+    @property
+    def aria_sort(self) -> str:
+        return "descending" if self.descending else "ascending"
+
+    def toggled(self, column: str) -> str:
+        """The `?sort=` a click on `column`'s header asks for: the sorted column reversed,
+        another one ascending."""
+        return Sort(column=column, descending=column == self.column and not self.descending).param
+
+    @property
+    def caption(self) -> str:
+        direction = gettext("descending") if self.descending else gettext("ascending")
+        return gettext("Linked countries, sorted by %(column)s, %(direction)s") % {
+            "column": _SORT_LABELS[self.column],
+            "direction": direction,
+        }
+
 
 @dataclass(frozen=True)
 class HomePage(Searched):
+    sort: Sort
     linked: LinkedCountryPage | None  # None while the country department is unavailable
     currency_count: int | None  # None while the currency department is unavailable
     language_count: int | None
@@ -124,10 +188,11 @@ class HomePage(Searched):
         return Pager(number=self.linked.page, num_pages=self.linked.num_pages)
 
 
-def home_page(*, search: str = "", page: int = 1) -> HomePage:
-    """Fully linked countries by name as the reader's language has them, one page of them, and
-    how many records each department holds: one call to each port (the country port asks the
-    other two for the names). In the split topology the three calls run at the same time."""
+def home_page(*, search: str = "", page: int = 1, sort: Sort = Sort()) -> HomePage:
+    """Fully linked countries sorted by `sort` (names as the reader's language has them), one
+    page of them, and how many records each department holds: one call to each port (the
+    country port asks the other two for the names). In the split topology the three calls run
+    at the same time."""
     language = active_language()  # read here: the calls may run in other threads
     unavailable = Unavailable()
     answers = unavailable.ask(
@@ -136,7 +201,7 @@ def home_page(*, search: str = "", page: int = 1) -> HomePage:
                 search=search,
                 page=page,
                 page_size=PAGE_SIZE,
-                ordering="name",
+                ordering=sort.ordering,
                 language=language,
             ),
             "currencies": lambda: get_currency_directory().count(),
@@ -149,6 +214,7 @@ def home_page(*, search: str = "", page: int = 1) -> HomePage:
             unavailable.add(department)
     return HomePage(
         search=search,
+        sort=sort,
         linked=linked,
         currency_count=answers["currencies"],
         language_count=answers["languages"],

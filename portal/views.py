@@ -39,14 +39,18 @@ def _search(request) -> str:
 
 @require_safe
 def home(request):
-    page = pages.home_page(search=_search(request), page=_page_number(request.GET.get("page")))
+    page = pages.home_page(
+        search=_search(request),
+        page=_page_number(request.GET.get("page")),
+        sort=pages.Sort.parse(request.GET.get("sort", "")),
+    )
     if page.pager is not None and page.pager.past_the_end:
         return _last_page(request, page.pager.num_pages)
     return render(request, "portal/home.html", {"page": page})
 
 
 def _last_page(request, last: int) -> HttpResponseRedirect:
-    """A page number past the end goes to the last page, the search kept."""
+    """A page number past the end goes to the last page, the search and the sort kept."""
     query = request.GET.copy()
     if last > 1:
         query["page"] = str(last)

@@ -51,3 +51,32 @@ def link_label(link, department: str) -> str:
         link.code,
         gettext("name unavailable"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def column_header(context, label: str, column: str, sort=None) -> str:
+    """A column's header. Where the table sorts (`sort`, a `portal.pages.Sort`), a link that
+    sorts by `column`, the sorted column's reversing it, the search kept and back to the first
+    page; the sorted column says which way: aria-sort, and an arrow with its words for screen
+    readers, so that the link says it too."""
+    if not sort:  # none in the context: a table that does not sort
+        return format_html('<th scope="col">{}</th>', label)
+    query = context.request.GET.copy()
+    query["sort"] = sort.toggled(column)
+    query.pop("page", None)
+    href = f"?{query.urlencode()}"
+    if column != sort.column:
+        return format_html('<th scope="col"><a href="{}">{}</a></th>', href, label)
+    if sort.descending:
+        arrow, words = "▼", gettext("sorted descending")
+    else:
+        arrow, words = "▲", gettext("sorted ascending")
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a href="{}">{} <span aria-hidden="true">{}'
+        '</span><span class="visually-hidden"> ({})</span></a></th>',
+        sort.aria_sort,
+        href,
+        label,
+        arrow,
+        words,
+    )

@@ -155,6 +155,47 @@ def test_search_filter_and_follow_a_currency_without_javascript(live_server, bro
         context.close()
 
 
+def test_sort_by_a_header_and_search_without_javascript(live_server, browser):
+    CurrencyFactory(code="CHF", name="Swiss franc")
+    CurrencyFactory(code="EUR", name="Euro")
+    LanguageFactory(code="de", name="German")
+    CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
+    CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
+    CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        names = page.locator("table.data tbody tr td:nth-child(2)")
+        currency = page.get_by_role("columnheader", name="Currency")
+        page.goto(f"{live_server.url}/")
+        expect(names).to_have_text(["Austria", "Germany", "Switzerland"])
+        expect(page.get_by_role("columnheader", name="Country")).to_have_attribute(
+            "aria-sort", "ascending"
+        )
+
+        currency.get_by_role("link").click()
+        expect(page).to_have_url(re.compile(r"/\?sort=currency$"))
+        expect(names).to_have_text(["Switzerland", "Austria", "Germany"])  # CHF, then EUR
+        expect(currency).to_have_attribute("aria-sort", "ascending")
+        expect(currency).to_contain_text("▲")
+
+        currency.get_by_role("link").click()
+        expect(page).to_have_url(re.compile(r"/\?sort=-currency$"))
+        expect(names).to_have_text(["Austria", "Germany", "Switzerland"])
+        expect(currency).to_have_attribute("aria-sort", "descending")
+        expect(currency).to_contain_text("▼")
+
+        page.get_by_label("Search by country code or name").fill("land")
+        page.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(re.compile(r"/\?q=land&sort=-currency$"))
+        expect(names).to_have_text(["Germany", "Switzerland"])  # Deutschland, Switzerland
+        expect(page.get_by_role("columnheader", name="Currency")).to_have_attribute(
+            "aria-sort", "descending"
+        )
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/currencies/", "/countries/DE/", "/admin/login/", "/api/countries/"]
 )

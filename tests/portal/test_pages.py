@@ -157,6 +157,108 @@ def test_a_page_past_a_single_page_goes_to_the_first(client, europe, search):
     assert response.url == ("/?q=nothing+like+it" if search else "/")
 
 
+# Europe's linked countries in the order each sort shows them; ties by code either way.
+SORTED = {
+    "name": ["Austria", "France", "Germany", "Switzerland"],
+    "-name": ["Switzerland", "Germany", "France", "Austria"],
+    "code": ["Austria", "Switzerland", "Germany", "France"],  # AT CH DE FR
+    "-code": ["France", "Germany", "Switzerland", "Austria"],
+    "currency": ["Switzerland", "Austria", "Germany", "France"],  # CHF, then EUR
+    "-currency": ["Austria", "Germany", "France", "Switzerland"],
+    "language": ["Austria", "Switzerland", "Germany", "France"],  # de, then fr
+    "-language": ["France", "Austria", "Switzerland", "Germany"],
+}
+
+
+def header(html: str, label: str) -> str:
+    """The linked-countries table's header cell of the column labelled `label`."""
+    [cell] = re.findall(rf"<th [^>]*><a [^>]*>{label}\b.*?</th>", html)
+    return cell
+
+
+@pytest.mark.parametrize("sort", SORTED)
+def test_home_sorts_by_each_column_both_ways(client, europe, sort):
+    assert names_in_table(client.get("/", {"sort": sort})) == SORTED[sort]
+
+
+@pytest.mark.parametrize("sort", ["colour", "--name", "name ", "", "NAME", "-"])
+def test_an_unknown_sort_falls_back_to_by_name(client, europe, sort):
+    response = client.get("/", {"sort": sort})
+
+    assert response.status_code == 200
+    assert names_in_table(response) == SORTED["name"]
+    assert 'aria-sort="ascending"><a href="?sort=-name">Country' in response.text
+
+
+def test_the_headers_link_each_sort_and_the_sorted_one_says_which_way(client, europe):
+    by_name = client.get("/").text
+    by_currency = client.get("/", {"sort": "currency"}).text
+    reversed_currency = client.get("/", {"sort": "-currency"}).text
+
+    assert header(by_name, "Country") == (
+        '<th scope="col" aria-sort="ascending"><a href="?sort=-name">Country '
+        '<span aria-hidden="true">▲</span><span class="visually-hidden"> (sorted ascending)'
+        "</span></a></th>"
+    )
+    assert header(by_name, "Code") == '<th scope="col"><a href="?sort=code">Code</a></th>'
+    assert header(by_currency, "Currency").startswith(
+        '<th scope="col" aria-sort="ascending"><a href="?sort=-currency">Currency '
+    )
+    assert header(by_currency, "Country") == (
+        '<th scope="col"><a href="?sort=name">Country</a></th>'
+    )
+    assert header(reversed_currency, "Currency") == (
+        '<th scope="col" aria-sort="descending"><a href="?sort=currency">Currency '
+        '<span aria-hidden="true">▼</span><span class="visually-hidden"> (sorted descending)'
+        "</span></a></th>"
+    )
+    assert by_name.count("aria-sort") == reversed_currency.count("aria-sort") == 1
+    assert "Linked countries, sorted by currency code, descending" in reversed_currency
+
+
+def test_a_header_keeps_the_search_and_goes_back_to_the_first_page(client):
+    linked_countries(55)
+
+    html = client.get("/", {"q": "country", "sort": "-code", "page": 2}).text
+
+    assert header(html, "Code").startswith(
+        '<th scope="col" aria-sort="descending"><a href="?q=country&amp;sort=code">Code '
+    )
+    assert '<a href="?q=country&amp;sort=language">Language</a>' in html
+
+
+def test_the_pager_and_the_search_keep_the_sort(client):
+    linked_countries(55)
+
+    first = client.get("/", {"sort": "-name"})
+    searched = client.get("/", {"q": "country", "sort": "-name"}).text
+
+    assert names_in_table(first)[:2] == ["Country 54", "Country 53"]
+    assert 'rel="next" href="?sort=-name&amp;page=2"' in first.text
+    assert '<input type="hidden" name="sort" value="-name">' in first.text
+    assert 'rel="next" href="?q=country&amp;sort=-name&amp;page=2"' in searched
+    assert '<a class="clear" href="/?sort=-name">Clear search</a>' in searched
+    assert names_in_table(client.get("/", {"sort": "-name", "page": 2})) == [
+        f"Country {n:02d}" for n in range(4, -1, -1)
+    ]
+
+
+def test_the_default_sort_adds_nothing_to_the_search(client, europe):
+    html = client.get("/", {"q": "a"}).text
+
+    assert 'name="sort"' not in html
+    assert '<a class="clear" href="/">Clear search</a>' in html
+
+
+def test_a_page_past_the_end_keeps_the_sort(client):
+    linked_countries(55)
+
+    response = client.get("/", {"sort": "-currency", "page": 9})
+
+    assert response.status_code == 302
+    assert response.url == "/?sort=-currency&page=2"
+
+
 def test_pages_share_one_layout_with_navigation_and_footer(client, europe):
     for url, title in [
         ("/", "Linked countries"),
@@ -482,16 +584,17 @@ def test_currencies_show_fifty_a_page_and_the_pager_keeps_search_and_filter(clie
 
 
 def test_a_list_page_past_the_end_goes_to_the_last_page_with_search_and_filter_kept(client):
-    linked_countries(60)
+    # A language's code finds it alone, whatever numbers the factories have reached.
+    code = linked_countries(60)[0].language_code
 
     response = client.get("/languages/", {"q": "language", "in_use": "1", "page": 9})
-    single = client.get("/languages/", {"q": "language 1", "page": 3})
+    single = client.get("/languages/", {"q": code, "page": 3})
 
     assert response.status_code == 302
     assert response.url == "/languages/?q=language&in_use=1&page=2"
     assert "Page 2 of 2" in client.get(response.url).text
     assert single.status_code == 302
-    assert single.url == "/languages/?q=language+1"
+    assert single.url == f"/languages/?q={code}"
 
 
 def test_one_page_needs_no_pager(client, money):

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 ALIASES = ("default", "countries", "currencies", "languages")
 PAGES = [
     "/",
+    "/?sort=-currency",
     "/currencies/",
     "/languages/",
     "/?q=country",
