@@ -1,7 +1,8 @@
 """What each portal page shows, read through the departments' public ports only.
 
-Each function makes at most one call per department, whatever the amount of data, and turns
-`DepartmentUnavailable` into a notice: a page degrades, it never fails.
+Each function makes at most one call per department (a search of the home page two to the
+country department), whatever the amount of data, and turns `DepartmentUnavailable` into a
+notice: a page degrades, it never fails.
 """
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from countries.public import (
     Country,
+    FoundCountries,
     IsoCodes,
     LinkedCountryPage,
     get_country_directory,
@@ -173,10 +175,45 @@ class Sort:
         }
 
 
+NOT_LINKED_SHOWN = 20  # a search's matches that are not fully linked, shown beside the table
+
+
+@dataclass(frozen=True)
+class NotLinkedMatches:
+    """The countries a search finds that are not fully linked, each with what it lacks."""
+
+    rows: list[tuple[Country, str]]
+    count: int  # all of them, shown or not
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def missing_links(country: Country) -> str:
+    """What keeps a country that is not fully linked off the table, in the active language. A
+    country with both links set has one its department does not have (its page says which)."""
+    if not country.currency_code and not country.language_code:
+        return gettext("no currency and no language")
+    if not country.currency_code:
+        return gettext("no currency")
+    if not country.language_code:
+        return gettext("no language")
+    return gettext("a currency or language its department does not have")
+
+
+def _not_linked_matches(found: FoundCountries) -> NotLinkedMatches:
+    return NotLinkedMatches(
+        rows=[(country, missing_links(country)) for country in found.results], count=found.count
+    )
+
+
 @dataclass(frozen=True)
 class HomePage(Searched):
     sort: Sort
     linked: LinkedCountryPage | None  # None while the country department is unavailable
+    # None without a search, and while the country department is unavailable.
+    not_linked: NotLinkedMatches | None
     currency_count: int | None  # None while the currency department is unavailable
     language_count: int | None
     unavailable: Unavailable
@@ -190,25 +227,33 @@ class HomePage(Searched):
 
 def home_page(*, search: str = "", page: int = 1, sort: Sort = Sort()) -> HomePage:
     """Fully linked countries sorted by `sort` (names as the reader's language has them), one
-    page of them, and how many records each department holds: one call to each port (the
-    country port asks the other two for the names). In the split topology the three calls run
-    at the same time."""
+    page of them, with a search also the first matches that are not fully linked, and how many
+    records each department holds: one call to each port, two to the country port with a
+    search (the country port asks the other two for the names). In the split topology the
+    departments are asked at the same time."""
     language = active_language()  # read here: the calls may run in other threads
+
+    def countries() -> tuple[LinkedCountryPage, FoundCountries | None]:
+        directory = get_country_directory()
+        linked = directory.linked_page(
+            search=search, page=page, page_size=PAGE_SIZE, ordering=sort.ordering, language=language
+        )
+        if not search:
+            return linked, None
+        found = directory.search(
+            search, limit=NOT_LINKED_SHOWN, fully_linked=False, language=language
+        )
+        return linked, found
+
     unavailable = Unavailable()
     answers = unavailable.ask(
         {
-            "countries": lambda: get_country_directory().linked_page(
-                search=search,
-                page=page,
-                page_size=PAGE_SIZE,
-                ordering=sort.ordering,
-                language=language,
-            ),
+            "countries": countries,
             "currencies": lambda: get_currency_directory().count(),
             "languages": lambda: get_language_directory().count(),
         }
     )
-    linked: LinkedCountryPage | None = answers["countries"]
+    linked, found = answers["countries"] or (None, None)
     if linked is not None:
         for department in linked.unavailable:
             unavailable.add(department)
@@ -216,6 +261,7 @@ def home_page(*, search: str = "", page: int = 1, sort: Sort = Sort()) -> HomePa
         search=search,
         sort=sort,
         linked=linked,
+        not_linked=_not_linked_matches(found) if found is not None else None,
         currency_count=answers["currencies"],
         language_count=answers["languages"],
         unavailable=unavailable,

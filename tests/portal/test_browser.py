@@ -155,13 +155,16 @@ def test_search_filter_and_follow_a_currency_without_javascript(live_server, bro
         context.close()
 
 
-def test_sort_by_a_header_and_search_without_javascript(live_server, browser):
+def test_sort_by_a_header_search_and_find_what_is_not_linked_without_javascript(
+    live_server, browser
+):
     CurrencyFactory(code="CHF", name="Swiss franc")
     CurrencyFactory(code="EUR", name="Euro")
     LanguageFactory(code="de", name="German")
     CountryFactory(code="DE", name="Germany", currency_code="EUR", language_code="de")
     CountryFactory(code="CH", name="Switzerland", currency_code="CHF", language_code="de")
     CountryFactory(code="AT", name="Austria", currency_code="EUR", language_code="de")
+    CountryFactory(code="IS", name="Iceland", currency_code=None, language_code="de")
     context = browser.new_context(java_script_enabled=False, locale="en-US")
     try:
         page = context.new_page()
@@ -189,9 +192,12 @@ def test_sort_by_a_header_and_search_without_javascript(live_server, browser):
         page.get_by_role("button", name="Search").click()
         expect(page).to_have_url(re.compile(r"/\?q=land&sort=-currency$"))
         expect(names).to_have_text(["Germany", "Switzerland"])  # Deutschland, Switzerland
-        expect(page.get_by_role("columnheader", name="Currency")).to_have_attribute(
-            "aria-sort", "descending"
-        )
+        also_found = page.get_by_role("region", name="Also found, not fully linked")
+        expect(also_found.get_by_role("listitem")).to_have_text(["Iceland IS — no currency"])
+
+        also_found.get_by_role("link", name="Iceland").click()
+        expect(page).to_have_url(re.compile(r"/countries/IS/$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Iceland")
     finally:
         context.close()
 

@@ -89,6 +89,35 @@ def test_home_without_countries_says_so_and_shows_the_other_counts(client, europ
     assert "<dt>Languages</dt><dd>1</dd>" in html
 
 
+def test_home_search_without_countries_says_so_and_lists_no_match(client, europe, down):
+    CountryFactory(code="XT", name="Testland")  # not fully linked: the search would list it
+    down("countries")
+
+    response = client.get("/", {"q": "land"})
+
+    assert response.status_code == 200
+    html = response.text
+    assert NOTICES["countries"] in html
+    assert "cannot be shown while the country department is unavailable" in html
+    assert "Also found" not in html
+    assert 'value="land"' in html
+
+
+def test_home_search_without_currencies_still_lists_the_matches_not_fully_linked(
+    client, europe, down
+):
+    CountryFactory(code="XT", name="Testland", currency_code="EUR", language_code=None)
+    down("currencies")
+
+    html = client.get("/", {"q": "land"}).text
+
+    assert NOTICES["currencies"] in html
+    assert '<a href="/countries/CH/">Switzerland</a>' in html  # its links count as set
+    assert '<a href="/countries/XT/">Testland</a> <code class="code">XT</code> — no language' in (
+        html
+    )
+
+
 def test_home_without_any_department_still_answers(client, down):
     down("countries", "currencies", "languages")
 

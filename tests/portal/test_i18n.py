@@ -34,6 +34,8 @@ def test_english_is_the_default(client, germany):
         ("/", "Verknüpfte Länder, aufsteigend nach Name sortiert"),
         ("/", "(aufsteigend sortiert)"),
         ("/?sort=-currency", "Verknüpfte Länder, absteigend nach Währungscode sortiert"),
+        ("/?q=testland", "Außerdem gefunden, nicht vollständig verknüpft"),
+        ("/?q=testland", "— keine Sprache"),
         ("/currencies/", "<h1>Währungen</h1>"),
         ("/languages/", "<h1>Sprachen</h1>"),
         ("/currencies/", "Nach Währungscode oder -name suchen"),

@@ -259,6 +259,69 @@ def test_a_page_past_the_end_keeps_the_sort(client):
     assert response.url == "/?sort=-currency&page=2"
 
 
+def not_linked_section(html: str) -> str:
+    start = html.index('<section class="not-linked"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_search_also_lists_the_matches_not_fully_linked_saying_what_they_lack(client, europe):
+    LanguageFactory(code="bg", name="Bulgarian")
+    CountryFactory(code="BG", name="Bulgaria", currency_code=None, language_code="bg")
+
+    response = client.get("/", {"q": "bulgaria"})
+
+    assert response.status_code == 200
+    assert names_in_table(response) == []
+    assert "No linked country matches “bulgaria”." in response.text
+    section = not_linked_section(response.text)
+    assert '<h2 id="not-linked-heading">Also found, not fully linked</h2>' in section
+    assert '<a href="/countries/BG/">Bulgaria</a> <code class="code">BG</code> — no currency' in (
+        section
+    )
+    assert "more" not in section
+
+
+def test_the_matches_not_fully_linked_say_which_link_is_missing_or_broken(client, europe):
+    CountryFactory(code="QA", name="Nowhere A", currency_code="ZZZ", language_code="de")
+    CountryFactory(code="QB", name="Nowhere B", currency_code="EUR", language_code=None)
+    CountryFactory(code="QC", name="Nowhere C", currency_code=None, language_code="de")
+    CountryFactory(code="QD", name="Nowhere D", currency_code=None, language_code=None)
+    CountryFactory(code="QE", name="Nowhere E", currency_code="EUR", language_code="de")
+
+    response = client.get("/", {"q": "nowhere"})
+
+    assert names_in_table(response) == ["Nowhere E"]
+    items = re.findall(
+        r'<li><a href="/countries/(\w+)/">Nowhere \w</a> <code class="code">\w+</code> — '
+        r"([^<]+)</li>",
+        not_linked_section(response.text),
+    )
+    assert items == [
+        ("QA", "a currency or language its department does not have"),
+        ("QB", "no language"),
+        ("QC", "no currency"),
+        ("QD", "no currency and no language"),
+    ]
+
+
+def test_the_matches_not_fully_linked_are_bounded_and_the_rest_counted(client, europe):
+    for number in range(23):
+        CountryFactory(code=f"Q{chr(65 + number)}", name=f"Unlinked {number:02d}")
+
+    section = not_linked_section(client.get("/", {"q": "unlinked"}).text)
+
+    shown = re.findall(r'<a href="/countries/\w+/">(Unlinked \d+)</a>', section)
+    assert shown == [f"Unlinked {n:02d}" for n in range(20)]
+    assert '<p class="muted">and 3 more</p>' in section
+
+
+def test_without_a_search_no_country_that_is_not_fully_linked_is_listed(client, europe):
+    html = client.get("/").text
+
+    assert "not-linked" not in html
+    assert "Italy" not in html
+
+
 def test_pages_share_one_layout_with_navigation_and_footer(client, europe):
     for url, title in [
         ("/", "Linked countries"),
