@@ -210,13 +210,7 @@ def test_rows_that_existed_before_the_outbox_get_a_created_event():
         (
             "country.created",
             "DE",
-            {
-                "code": "DE",
-                "name": "Germany",
-                "names": {},
-                "currency_code": "EUR",
-                "language_code": None,
-            },
+            {"code": "DE", "name": "Germany", "currency_code": "EUR", "language_code": None},
         )
     ]
 
@@ -260,6 +254,7 @@ def test_concurrent_changes_of_one_country_end_with_an_event_of_its_final_state(
     assert newest.state == {
         "code": "DE",
         "name": final.name,
+        "names": final.names,
         "currency_code": final.currency_code,
         "language_code": final.language_code,
     }
