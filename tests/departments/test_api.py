@@ -1,65 +1,12 @@
 """Behaviour every department's REST API shares: codes, names, lists, details, access."""
 
-from dataclasses import dataclass
-
 import pytest
 from django.db import connections
-from factory.django import DjangoModelFactory
 
-from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory, department_user
+from tests.departments.conftest import DEPARTMENTS
+from tests.factories import department_user
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-@dataclass(frozen=True)
-class Department:
-    name: str
-    url: str
-    factory: type[DjangoModelFactory]
-    code_typed: str  # as a user might type it
-    code_stored: str  # as it is stored
-    bad_codes: tuple[str, ...]
-
-    def count(self) -> int:
-        return self.factory._meta.model.objects.count()
-
-
-DEPARTMENTS = [
-    Department(
-        "countries",
-        "/api/countries/",
-        CountryFactory,
-        " fr",
-        "FR",
-        ("F", "FRAN", "F1", "É", "ßA", "F-", "", "  "),
-    ),
-    Department(
-        "currencies",
-        "/api/currencies/",
-        CurrencyFactory,
-        "eur ",
-        "EUR",
-        ("EU", "EURO", "E1R", "€UR", "ßA", "E R", ""),
-    ),
-    Department(
-        "languages",
-        "/api/languages/",
-        LanguageFactory,
-        "DE",
-        "de",
-        ("d", "deut", "d3", "dé", "d_", ""),
-    ),
-]
-
-
-@pytest.fixture(params=DEPARTMENTS, ids=lambda d: d.name)
-def dept(request):
-    return request.param
-
-
-@pytest.fixture
-def staff(dept, api_as):
-    return api_as(dept.name)
 
 
 def test_create_stores_code_normalised_and_name_trimmed(dept, staff):

@@ -11,7 +11,6 @@ from countries.models import Country, CountryOutbox
 from currencies.models import Currency, CurrencyOutbox
 from currencies.services import currency_create
 from languages.models import Language, LanguageOutbox
-from tests.departments.test_api import DEPARTMENTS
 from tests.events.schemas import assert_published_as_documented
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 
@@ -25,16 +24,6 @@ def run_command(*args) -> list[str]:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue().splitlines()
-
-
-@pytest.fixture(params=DEPARTMENTS, ids=lambda d: d.name)
-def dept(request):
-    return request.param
-
-
-@pytest.fixture
-def staff(dept, api_as):
-    return api_as(dept.name)
 
 
 def test_names_are_created_read_and_replaced_through_the_api(dept, staff):
