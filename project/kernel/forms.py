@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from project.kernel.names import site_languages
+
 NAME_LENGTH = 100
 
 
@@ -24,7 +26,7 @@ class NamesWidget(forms.MultiWidget):
 
     def decompress(self, value: Any) -> list[str]:
         names = value if isinstance(value, dict) else {}
-        return [names.get(language, "") for language, _ in settings.LANGUAGES]
+        return [names.get(language, "") for language in site_languages()]
 
 
 class NamesFormField(forms.MultiValueField):
@@ -48,5 +50,5 @@ class NamesFormField(forms.MultiValueField):
     def compress(self, data_list: list[str]) -> dict[str, str]:
         if not data_list:  # every box empty
             return {}
-        languages = [language for language, _ in settings.LANGUAGES]
-        return {language: name for language, name in zip(languages, data_list, strict=True) if name}
+        pairs = zip(site_languages(), data_list, strict=True)
+        return {language: name for language, name in pairs if name}
