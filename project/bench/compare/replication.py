@@ -50,6 +50,12 @@ def _probe(countries_url: str) -> tuple[str, str, str]:
     return first["code"], first["currency"]["code"], first["currency"]["name"]
 
 
+def renamed_to(name: str) -> dict[str, Any]:
+    """A rename every page shows: the main name, and no name per language in its way (a
+    currency's names per language are what a page in that language shows)."""
+    return {"name": name, "names": {}}
+
+
 def replication_lag(
     split: LocalSplit, countries_url: str, token: str, renames: int, wait: float = 10.0
 ) -> dict[str, Any]:
@@ -65,7 +71,10 @@ def replication_lag(
         for index in range(renames):
             name = f"Lag probe {index} {uuid.uuid4().hex[:8]}"
             answer = http.patch(
-                rename, json={"name": name}, headers={"Authorization": f"Token {token}"}, timeout=30
+                rename,
+                json=renamed_to(name),
+                headers={"Authorization": f"Token {token}"},
+                timeout=30,
             )
             answer.raise_for_status()
             committed = time.perf_counter()
@@ -93,7 +102,7 @@ def portal_during_outage(split: LocalSplit, countries_url: str, token: str) -> d
     name = f"Outage probe {uuid.uuid4().hex[:8]}"
     renamed = requests.patch(
         f"{split.url('currencies')}/api/currencies/{currency}/",
-        json={"name": name},
+        json=renamed_to(name),
         headers={"Authorization": f"Token {token}"},
         timeout=30,
     )
