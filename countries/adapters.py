@@ -68,9 +68,14 @@ class LocalCountryDirectory(LocalDirectory[Country]):
         page_size: int = 50,
         ordering: str = "code",
         language: str | None = None,
+        not_linked: int = 0,
     ) -> LinkedCountryPage:
         with database_errors_as_unavailable("countries"):
             linked = self._linked_countries(search=search, ordering=ordering, language=language)
+            found = None
+            if search and not_linked:
+                matches = linked.not_fully_linked(search=search, language=language)
+                found = FoundCountries(self._read(matches[:not_linked]), matches.count())
             paginator = ThriftyPaginator(linked.countries, page_size, count=linked.count)
             try:
                 rows = list(paginator.page(page).object_list)
@@ -84,21 +89,8 @@ class LocalCountryDirectory(LocalDirectory[Country]):
                 unavailable=linked.unavailable,
                 total_countries=linked.total_countries,
                 total_fully_linked=linked.total_fully_linked,
+                not_linked=found,
             )
-
-    def search(
-        self,
-        term: str,
-        *,
-        limit: int,
-        fully_linked: bool | None = None,
-        language: str | None = None,
-    ) -> FoundCountries:
-        with database_errors_as_unavailable("countries"):
-            found = self._list(
-                search=term, fully_linked=fully_linked, ordering="name", language=language
-            )
-            return FoundCountries(results=self._read(found[:limit]), count=found.count())
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None
@@ -114,6 +106,12 @@ def _from_json(item: dict) -> Country:
         currency_code=item["currency_code"],
         language_code=item["language_code"],
         names=item.get("names", {}),  # none from an older service: the main name is shown
+    )
+
+
+def _found_from_json(found: dict) -> FoundCountries:
+    return FoundCountries(
+        results=[_from_json(item) for item in found["results"]], count=found["count"]
     )
 
 
@@ -140,6 +138,7 @@ class HttpCountryDirectory(HttpDirectory[Country]):
         page_size: int = 50,
         ordering: str = "code",
         language: str | None = None,
+        not_linked: int = 0,
     ) -> LinkedCountryPage:
         params: dict[str, str | int] = {
             "search": search,
@@ -149,6 +148,8 @@ class HttpCountryDirectory(HttpDirectory[Country]):
         }
         if language is not None:
             params["language"] = language
+        if not_linked:
+            params["not_linked"] = not_linked
         status, body = fetch_json("countries", self._linked_url, params, statuses=(200, 404))
         if status == 404 and not (body and "count" in body):
             raise DepartmentUnavailable("countries", "it answered HTTP 404")
@@ -162,24 +163,7 @@ class HttpCountryDirectory(HttpDirectory[Country]):
             unavailable=body["unavailable"],
             total_countries=body["totals"]["countries"],
             total_fully_linked=body["totals"]["fully_linked"],
-        )
-
-    def search(
-        self,
-        term: str,
-        *,
-        limit: int,
-        fully_linked: bool | None = None,
-        language: str | None = None,
-    ) -> FoundCountries:
-        params: dict[str, str | int] = {"search": term, "ordering": "name", "page_size": limit}
-        if fully_linked is not None:
-            params["fully_linked"] = "true" if fully_linked else "false"
-        if language is not None:
-            params["language"] = language
-        _, page = fetch_json("countries", self._url, params)  # any answer but a 200 is an outage
-        return FoundCountries(
-            results=[_from_json(item) for item in page["results"]], count=page["count"]
+            not_linked=_found_from_json(found) if (found := body.get("not_fully_linked")) else None,
         )
 
     def linked_to(
@@ -193,8 +177,9 @@ class HttpCountryDirectory(HttpDirectory[Country]):
 
 
 class ReplicaCountryDirectory(ReplicaDirectory[Country]):
-    """Countries as this service's replica holds them. A page of linked countries, a search,
-    and the countries linked to a record, are the country department's own answers, over HTTP:
+    """Countries as this service's replica holds them. A page of linked countries (with a
+    search's matches not fully linked) and the countries linked to a record are the country
+    department's own answers, over HTTP:
     it counts and pages through its indexes, and checks the links with its own replicas, in one
     call."""
 
@@ -210,20 +195,16 @@ class ReplicaCountryDirectory(ReplicaDirectory[Country]):
         page_size: int = 50,
         ordering: str = "code",
         language: str | None = None,
+        not_linked: int = 0,
     ) -> LinkedCountryPage:
         return self._owner.linked_page(
-            search=search, page=page, page_size=page_size, ordering=ordering, language=language
+            search=search,
+            page=page,
+            page_size=page_size,
+            ordering=ordering,
+            language=language,
+            not_linked=not_linked,
         )
-
-    def search(
-        self,
-        term: str,
-        *,
-        limit: int,
-        fully_linked: bool | None = None,
-        language: str | None = None,
-    ) -> FoundCountries:
-        return self._owner.search(term, limit=limit, fully_linked=fully_linked, language=language)
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -230,6 +232,14 @@ class LinkedCountryListApi(APIView):
             "A link sorts by its code (the names belong to other departments).",
         )
         language = language_parameter()
+        not_linked = serializers.IntegerField(
+            required=False,
+            default=0,
+            min_value=0,
+            max_value=StandardPagination.max_page_size,
+            help_text="With a search: also the first this many countries it finds that are not "
+            "fully linked, in `not_fully_linked` (the best match first, then by name).",
+        )
 
     @extend_schema(
         operation_id="linked_countries_list",
@@ -247,20 +257,38 @@ class LinkedCountryListApi(APIView):
                     "fully_linked": serializers.IntegerField(),
                 },
             ),
+            not_fully_linked=inline_serializer(
+                "NotFullyLinkedCountries",
+                {
+                    "results": CountryOutputSerializer(many=True),
+                    "count": serializers.IntegerField(help_text="Every one the search finds."),
+                },
+                required=False,
+                help_text="With a search and `not_linked`: its matches not fully linked.",
+            ),
         ),
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
+        not_linked = filters.validated_data.pop("not_linked")
         linked = linked_countries(**filters.validated_data)
         paginator = StandardPagination(count=linked.count)
-        summary = {
+        summary: dict[str, Any] = {
             "unavailable": linked.unavailable,
             "totals": {
                 "countries": linked.total_countries,
                 "fully_linked": linked.total_fully_linked,
             },
         }
+        search, language = (filters.validated_data.get(key) for key in ("search", "language"))
+        if search and not_linked:
+            matches = linked.not_fully_linked(search=search, language=language)
+            rows = list(matches[:not_linked].values(*_COUNTRY_FIELDS))
+            summary["not_fully_linked"] = {
+                "results": _with_fully_linked(rows, linked.links),
+                "count": matches.count(),
+            }
         try:
             page = paginator.paginate_queryset(linked.countries, request, view=self) or []
         except NotFound as error:

@@ -55,6 +55,12 @@ class LinkedCountry:
 
 
 @dataclass(frozen=True)
+class FoundCountries:
+    results: list[Country]  # the best matches first, at most the limit asked for
+    count: int  # every country the search finds
+
+
+@dataclass(frozen=True)
 class LinkedCountryPage:
     results: list[LinkedCountry]
     count: int  # fully linked countries matching the search
@@ -63,6 +69,8 @@ class LinkedCountryPage:
     unavailable: list[str]  # departments whose names could not be fetched
     total_countries: int
     total_fully_linked: int
+    # With a search and `not_linked` asked: the first matches that are not fully linked.
+    not_linked: FoundCountries | None = None
 
     @property
     def num_pages(self) -> int:
@@ -75,12 +83,6 @@ LINKED_ORDERINGS = tuple(
     for field in ("code", "name", "currency_code", "language_code")
     for sign in ("", "-")
 )
-
-
-@dataclass(frozen=True)
-class FoundCountries:
-    results: list[Country]  # the best matches first, at most the limit asked for
-    count: int  # every country the search finds
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,25 +123,14 @@ class CountryDirectory(Directory[Country], Protocol):
         page_size: int = 50,
         ordering: str = "code",
         language: str | None = None,
+        not_linked: int = 0,
     ) -> LinkedCountryPage:
         """One page of fully linked countries with the names of their currency and language,
         sorted by `ordering` (one of LINKED_ORDERINGS; ties by code), names as read in
         `language` (a site language; None: by the main name). A page past the end has no
-        results."""
-
-    def search(
-        self,
-        term: str,
-        *,
-        limit: int,
-        fully_linked: bool | None = None,
-        language: str | None = None,
-    ) -> FoundCountries:
-        """The countries `term` finds by code or by a name in any language (ignoring case and
-        accents), ranked as the API's search ranks them, the best match first, then by name as
-        read in `language`: at most `limit` of them (up to 500, the API's largest page), and
-        how many it finds in all. `fully_linked` keeps only those that are (True) or are not
-        (False), by the link check of the API's `fully_linked` filter."""
+        results. With a search, also the first `not_linked` countries it finds that are not
+        fully linked (up to 500), the best match first, then by name, and how many it finds:
+        in the same answer, so that a search page asks the department once."""
 
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None

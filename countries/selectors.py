@@ -139,6 +139,14 @@ class LinkedCountries:
     total_countries: int
     total_fully_linked: int
     count: int | None  # how many `countries`, when known without another query
+    links: LinkCheck  # the check the countries were told fully linked by
+
+    def not_fully_linked(self, *, search: str, language: str | None = None) -> QuerySet[Country]:
+        """The countries `search` finds that are not fully linked, by the same check, the best
+        match first, then by name as read in `language`."""
+        return country_list(
+            search=search, fully_linked=False, links=self.links, ordering="name", language=language
+        )
 
 
 # Each distinct code once, skipping through the link column's index from one code to the next.
@@ -198,4 +206,5 @@ def linked_countries(
         total_countries=totals["countries"],
         total_fully_linked=totals["fully_linked"],
         count=totals["fully_linked"] if unfiltered else None,
+        links=links,
     )

@@ -228,32 +228,27 @@ class HomePage(Searched):
 def home_page(*, search: str = "", page: int = 1, sort: Sort = Sort()) -> HomePage:
     """Fully linked countries sorted by `sort` (names as the reader's language has them), one
     page of them, with a search also the first matches that are not fully linked, and how many
-    records each department holds: one call to each port, two to the country port with a
-    search (the country port asks the other two for the names). In the split topology the
-    departments are asked at the same time."""
+    records each department holds: one call to each port (the country port asks the other two
+    for the names). In the split topology the departments are asked at the same time."""
     language = active_language()  # read here: the calls may run in other threads
-
-    def countries() -> tuple[LinkedCountryPage, FoundCountries | None]:
-        directory = get_country_directory()
-        linked = directory.linked_page(
-            search=search, page=page, page_size=PAGE_SIZE, ordering=sort.ordering, language=language
-        )
-        if not search:
-            return linked, None
-        found = directory.search(
-            search, limit=NOT_LINKED_SHOWN, fully_linked=False, language=language
-        )
-        return linked, found
 
     unavailable = Unavailable()
     answers = unavailable.ask(
         {
-            "countries": countries,
+            "countries": lambda: get_country_directory().linked_page(
+                search=search,
+                page=page,
+                page_size=PAGE_SIZE,
+                ordering=sort.ordering,
+                language=language,
+                not_linked=NOT_LINKED_SHOWN if search else 0,
+            ),
             "currencies": lambda: get_currency_directory().count(),
             "languages": lambda: get_language_directory().count(),
         }
     )
-    linked, found = answers["countries"] or (None, None)
+    linked: LinkedCountryPage | None = answers["countries"]
+    found = linked.not_linked if linked is not None else None
     if linked is not None:
         for department in linked.unavailable:
             unavailable.add(department)

@@ -131,7 +131,9 @@ def test_home_without_any_department_still_answers(client, down):
 class CountriesWithoutCurrencyNames:
     """The country port as it answers when it could not ask the currency department."""
 
-    def linked_page(self, *, search="", page=1, page_size=50, ordering="code", language=None):
+    def linked_page(
+        self, *, search="", page=1, page_size=50, ordering="code", language=None, not_linked=0
+    ):
         return LinkedCountryPage(
             results=[
                 LinkedCountry(

@@ -298,40 +298,42 @@ class TestCountryDirectory:
         assert page.results == []
         assert page.total_countries == 3
 
-    def test_search_ranks_the_best_match_first_then_by_name_and_counts_them_all(
+    def test_a_search_also_answers_its_first_matches_not_fully_linked_and_counts_them(
         self, any_adapter, linked
     ):
-        # "ch": Switzerland's code, then Austria's and Germany's German names hold it.
-        found = any_adapter(get_country_directory).search("ch", limit=2)
+        CountryFactory(code="LI", name="Liechtenstein", currency_code="ZZZ", language_code="de")
 
-        assert isinstance(found, FoundCountries)
-        assert found.results == [
-            Country(code="CH", name="Switzerland", currency_code=None, language_code=None),
-            Country(
-                code="AT",
-                name="Austria",
-                names={"de": "Österreich"},
-                currency_code="EUR",
-                language_code="de",
-            ),
-        ]
-        assert found.count == 3
+        # "ch": Switzerland's code (no links), then Liechtenstein's name (a currency that is not).
+        page = any_adapter(get_country_directory).linked_page(search="ch", not_linked=1)
 
-    def test_search_keeps_the_countries_fully_linked_or_not(self, any_adapter, linked):
+        assert page.not_linked == FoundCountries(
+            results=[
+                Country(code="CH", name="Switzerland", currency_code=None, language_code=None)
+            ],
+            count=2,
+        )
+
+    def test_a_search_keeps_the_fully_linked_apart_from_the_others(self, any_adapter, linked):
         CountryFactory(code="LI", name="Liechtenstein", currency_code="ZZZ", language_code="de")
         directory = any_adapter(get_country_directory)
 
-        def codes(**kwargs) -> list[str]:
-            return [c.code for c in directory.search("ch", limit=20, **kwargs).results]
+        def codes(**kwargs) -> tuple[list[str], list[str]]:
+            page = directory.linked_page(search="ch", ordering="name", not_linked=20, **kwargs)
+            assert page.not_linked is not None
+            return [c.code for c in page.results], [c.code for c in page.not_linked.results]
 
-        assert codes(fully_linked=False) == ["CH", "LI"]  # no links; a currency that is not
-        assert codes(fully_linked=True) == ["AT", "DE"]
-        assert codes(fully_linked=True, language="de") == ["DE", "AT"]  # Deutschland, Österreich
+        # Austria's and Germany's German names hold "ch" too.
+        assert codes() == (["AT", "DE"], ["CH", "LI"])
+        assert codes(language="de") == (["DE", "AT"], ["CH", "LI"])  # Deutschland, Österreich
 
-    def test_search_without_a_match_finds_nothing(self, any_adapter, linked):
-        assert any_adapter(get_country_directory).search("atlantis", limit=20) == FoundCountries(
+    def test_no_matches_not_fully_linked_unless_a_search_asks_for_them(self, any_adapter, linked):
+        directory = any_adapter(get_country_directory)
+
+        assert directory.linked_page(search="atlantis", not_linked=20).not_linked == FoundCountries(
             results=[], count=0
         )
+        assert directory.linked_page(search="ch").not_linked is None
+        assert directory.linked_page(not_linked=20).not_linked is None
 
     def test_linked_to_a_currency_or_a_language(self, any_adapter, linked):
         directory = any_adapter(get_country_directory)
