@@ -55,6 +55,8 @@ class LocalSplit:
     host: str = "127.0.0.1"
     database_url: str = ""  # PostgreSQL for every service, else each service's own SQLite files
     workers: int = 1
+    # Workers of single services where they differ from `workers` (see `restart`).
+    service_workers: dict[str, int] = field(default_factory=dict)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: LocalNats | None = None  # the broker of the event workers, if they run
@@ -83,7 +85,7 @@ class LocalSplit:
             "ALLOWED_HOSTS": f"{self.host},localhost",
             "DATA_DIR": str(self.data_dir / service),
             "STATIC_ROOT": str(self.data_dir / "static"),
-            "GUNICORN_WORKERS": str(self.workers),
+            "GUNICORN_WORKERS": str(self.service_workers.get(service, self.workers)),
             **{SERVICE_URL_VARIABLES[d]: self.url(d) for d in DEPARTMENTS},
         }
         env.pop("DATABASE_URL", None)
@@ -178,6 +180,13 @@ class LocalSplit:
 
     def stop(self, service: str) -> None:
         stop_process(self.processes.pop(service, None))
+
+    def restart(self, service: str, *, workers: int) -> None:
+        """`service` stopped and started again with `workers` gunicorn workers; its event
+        worker runs on."""
+        self.service_workers[service] = workers
+        self.stop(service)
+        self.start(service)
 
     def stop_all(self) -> None:
         for service in reversed(START_ORDER):

@@ -57,10 +57,65 @@ def run_command(*args: str, timeout: float) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+def assert_open_loop_at_half_capacity(run: dict) -> None:
+    open_loop = run["open_loop"]
+    assert open_loop["capacity_rps"] == run["results"]["monolith"]["portal"]["rps"]
+    for topology in TOPOLOGIES:
+        [at_half] = open_loop["sweeps"][topology]  # --quick: half the monolith's capacity
+        assert at_half["share"] == 0.5
+        assert at_half["offered_rps"] == max(1.0, round(open_loop["capacity_rps"] * 0.5, 1))
+        assert at_half["requests"] > 0 and at_half["errors"] == 0, at_half
+        assert 0 < at_half["p50_ms"] <= at_half["p99_ms"]
+
+
+def assert_swept_over_hop_delays(sweep: dict, printed: str) -> None:
+    """--quick's per-hop delays, 0 and 5 ms: with 5 ms on every hop, each call between the
+    split services gains 10 ms of round trip, and a split portal page makes at least one."""
+    assert "Per-hop network delay" in printed
+    assert [step["delay_ms"] for step in sweep["results"]] == [0.0, 5.0]
+    for step in sweep["results"]:
+        for topology in TOPOLOGIES:
+            measured = step["rows"][topology]
+            assert measured["requests"] > 0 and measured["errors"] == 0, (step, measured)
+    # The calls went through the delayed hops: the synchronous split's portal asks every
+    # department, the replica one asks countries only.
+    assert all(sweep["connections"]["split"].values()), sweep["connections"]
+    assert sweep["connections"]["replica"]["countries"] > 0, sweep["connections"]
+    # A synchronous split page waits for two delayed round trips one after the other (portal
+    # to countries, countries to currencies and languages): 20 ms more.
+    undelayed, delayed = (step["rows"]["split"] for step in sweep["results"])
+    assert delayed["p50_ms"] >= undelayed["p50_ms"] + 10
+
+
+def assert_scaled_two_ways(scaling: dict, printed: str) -> None:
+    """--quick's scaling variants: 5 workers, a quarter each, then by load."""
+    assert "Scaling variants: 5 gunicorn workers in all" in printed
+    assert scaling["budget"] == 5  # --quick
+    assert set(scaling["scenarios"]) == {"portal", "linked"}
+    for variants in scaling["scenarios"].values():
+        # The portal's page and the API read both load countries: it used CPU in every
+        # topology, and the worker given over the even quarter goes to a service that did.
+        for name in SPLIT_TOPOLOGIES:
+            assert variants["cpu_seconds_even"][name]["countries"] > 0
+            assert variants["even"]["workers"][name] == {
+                "currencies": 2, "languages": 1, "countries": 1, "portal": 1,
+            }  # fmt: skip
+            by_load = variants["by_load"]["workers"][name]
+            assert sum(by_load.values()) == 5 and min(by_load.values()) == 1
+            busiest = max(variants["cpu_seconds_even"][name].items(), key=lambda kv: kv[1])[0]
+            assert by_load[busiest] == 2
+        for turn in ("even", "by_load"):
+            for topology in TOPOLOGIES:
+                measured = variants[turn]["results"][topology]
+                assert measured["requests"] > 0 and measured["errors"] == 0, (turn, measured)
+                assert len(measured["repetitions"]) == 2
+            assert variants[turn]["ratios"]["replica"]["rps"]["value"] > 0
+
+
 def test_quick_comparison_end_to_end(tmp_path):
     output = tmp_path / "compare"
 
-    done = run_command("--quick", "--output", str(output), timeout=300)
+    done = run_command("--quick", "--output", str(output), timeout=480)
 
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     result = json.loads((output / "latest.json").read_text())
@@ -86,14 +141,9 @@ def test_quick_comparison_end_to_end(tmp_path):
     portal_ratio = run["ratios"]["replica"]["portal"]
     assert portal_ratio["rps_range"][0] <= portal_ratio["rps"] <= portal_ratio["rps_range"][1]
     assert all(set(run["ratios"][name]) == set(SCENARIOS) for name in SPLIT_TOPOLOGIES)
-    open_loop = run["open_loop"]
-    assert open_loop["capacity_rps"] == run["results"]["monolith"]["portal"]["rps"]
-    for topology in TOPOLOGIES:
-        [at_half] = open_loop["sweeps"][topology]  # --quick: half the monolith's capacity
-        assert at_half["share"] == 0.5
-        assert at_half["offered_rps"] == max(1.0, round(open_loop["capacity_rps"] * 0.5, 1))
-        assert at_half["requests"] > 0 and at_half["errors"] == 0, at_half
-        assert 0 < at_half["p50_ms"] <= at_half["p99_ms"]
+    assert_open_loop_at_half_capacity(run)
+    assert_scaled_two_ways(run["scaling"], done.stdout)
+    assert_swept_over_hop_delays(run["hop_delay"], done.stdout)
     lag = run["replication_lag"]
     assert (lag["renames"], lag["seen"], lag["missed"]) == (20, 20, 0)
     assert 0 < lag["p50_ms"] <= lag["p99_ms"] <= lag["max_ms"]
@@ -134,6 +184,7 @@ def test_a_traced_comparison_says_where_a_portal_page_spent_its_time(tmp_path):
 
     done = run_command(
         "--quick", "--scenarios", "portal", "--trace-ratio", "1", "--output", str(output),
+        "--scaling-budget", "0", "--hop-delays", "",
         timeout=300,
     )  # fmt: skip
 
@@ -156,3 +207,4 @@ def test_a_traced_comparison_says_where_a_portal_page_spent_its_time(tmp_path):
         assert (topology == "monolith") == ("network" not in parts), (topology, parts)
         assert parts["total"] > 0
     assert "Where a portal page's time went" in done.stdout
+    assert run["scaling"] is None and run["hop_delay"] is None  # neither asked for

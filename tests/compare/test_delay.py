@@ -101,6 +101,15 @@ def test_a_round_trip_takes_twice_the_delay():
     assert all(0.038 <= s < 1.0 for s in seconds), seconds
 
 
+def test_a_delay_changed_while_running_holds_for_the_next_chunks():
+    with proxied(0) as (_, proxy), connect(proxy) as client:
+        round_trip(client, b"before")
+        proxy.set_delay(20)
+        delayed = round_trip(client, b"after")
+
+    assert 0.038 <= delayed < 1.0, delayed
+
+
 def test_chunks_in_flight_are_delayed_together_not_one_after_another():
     chunks = [b"chunk %d;" % i for i in range(10)]
     expected = b"".join(chunks)
@@ -124,6 +133,7 @@ def test_a_stalled_connection_holds_up_no_other():
         assert round_trip(other, b"ping") < 1.0
         echo.stall.set()
         assert receive(stalled, 5) == b"stall"
+        assert proxy.accepted == 2
 
 
 def test_closing_the_client_closes_the_upstream_connection():

@@ -53,18 +53,24 @@ class DelayProxy:
         self, target_port: int, delay_ms: float, listen_port: int = 0, host: str = "127.0.0.1"
     ) -> None:
         self._address = _loopback(host)
-        if not 0.0 <= delay_ms <= MAX_DELAY_MS:  # NaN fails it too
-            raise ValueError(f"delay_ms must be within 0..{MAX_DELAY_MS:g}, not {delay_ms}")
+        self.set_delay(delay_ms)
         if not 0 < target_port < 65536 or not 0 <= listen_port < 65536:
             raise ValueError(f"no such port: target {target_port}, listen {listen_port}")
         self.host = str(self._address)
         self.target_port = target_port
-        self.delay = delay_ms / 1000.0
         self.port = listen_port
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()  # touched in the loop's thread only
+        self.accepted = 0  # connections accepted so far: the hop is in use
+
+    def set_delay(self, delay_ms: float) -> None:
+        """The one-way delay from now on, also while running: chunks stamped before keep
+        theirs."""
+        if not 0.0 <= delay_ms <= MAX_DELAY_MS:  # NaN fails it too
+            raise ValueError(f"delay_ms must be within 0..{MAX_DELAY_MS:g}, not {delay_ms}")
+        self.delay = delay_ms / 1000.0
 
     @property
     def url(self) -> str:
@@ -148,6 +154,7 @@ class DelayProxy:
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
+        self.accepted += 1
         writers = [client_writer]
         try:
             upstream_reader, upstream_writer = await asyncio.wait_for(

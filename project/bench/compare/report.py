@@ -5,7 +5,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from project.bench.compare.run import TOPOLOGIES, TOPOLOGY_NAMES, breakdown_line
+from project.bench.compare.run import SPLIT_TOPOLOGIES, TOPOLOGIES, TOPOLOGY_NAMES, breakdown_line
 
 TOPOLOGY_COLOURS = {
     "monolith": "#3b6ea8",
@@ -100,6 +100,88 @@ def _open_loop_lines(open_loop: dict | None) -> list[str]:
     return lines
 
 
+VARIANTS = {"even": "a quarter each", "by_load": "by load"}
+# The services in the order the scaling table names their workers.
+SERVICES_SHOWN = ("portal", "countries", "currencies", "languages")
+
+
+def _scaling_rows(scaling: dict | None) -> list[tuple[str, str, str, str, dict, dict]]:
+    """(scenario, variant, topology, workers, row, ratios) of every measured variant; the
+    monolith's row of each turn first."""
+    if not scaling:
+        return []
+    out: list[tuple[str, str, str, str, dict, dict]] = []
+    for scenario, variants in scaling["scenarios"].items():
+        for variant, turn in ((v, variants[v]) for v in VARIANTS):
+            out.append(
+                (scenario, variant, "monolith", f"{scaling['budget']} in one",
+                 turn["results"]["monolith"], {})
+            )  # fmt: skip
+            for name in SPLIT_TOPOLOGIES:
+                workers = " / ".join(str(turn["workers"][name][s]) for s in SERVICES_SHOWN)
+                out.append(
+                    (scenario, variant, name, workers, turn["results"][name], turn["ratios"][name])
+                )
+    return out
+
+
+def _scaling_lines(scaling: dict | None) -> list[str]:
+    rows = _scaling_rows(scaling)
+    if not scaling or not rows:
+        return []
+    lines = [
+        "",
+        f"Scaling variants: {scaling['budget']} gunicorn workers in all. The monolith runs them "
+        "all; each split topology first gets a quarter per service, then shares in proportion "
+        "to the CPU each service used in that first turn (at least one each); the monolith is "
+        "measured again in each turn, and a ratio pairs the repetitions of one turn:",
+        "",
+        "| Scenario | Turn | Topology | Workers: portal / countries / currencies / languages "
+        "| req/s | p50 ms | req/s / monolith | p50 / monolith |",
+        "|---|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for scenario, variant, name, workers, row, ratios in rows:
+        cells = [
+            scenario,
+            VARIANTS[variant],
+            TOPOLOGY_NAMES[name],
+            workers,
+            _spread_cell(row, "rps", 1),
+            _spread_cell(row, "p50_ms", 2),
+            _ratio_cell(*ratios["rps"].values()) if ratios else "-",
+            _ratio_cell(*ratios["p50_ms"].values()) if ratios else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _hop_delay_lines(sweep: dict | None) -> list[str]:
+    if not sweep:
+        return []
+    names = [TOPOLOGY_NAMES[n] for n in SPLIT_TOPOLOGIES]
+    lines = [
+        "",
+        "Per-hop network delay: the portal with a fixed one-way delay added to every call "
+        "between the split services (a loopback delay proxy in front of each department "
+        "service; a call's round trip gains twice the delay); the monolith, which makes no such "
+        "call, measured in the same turns (req/s, p50 ms; ratios to the monolith):",
+        "",
+        "| One-way delay per hop | monolith | " + " | ".join(names) + " |",
+        "|--:|--:|" + "--:|" * len(names),
+    ]
+    for step in sweep["results"]:
+        monolith = step["rows"]["monolith"]
+        cells = [f"{step['delay_ms']:g} ms", f"{monolith['rps']:,.1f}, {monolith['p50_ms']:.1f}"]
+        for name in SPLIT_TOPOLOGIES:
+            row, ratios = step["rows"][name], step["ratios"][name]
+            cells.append(
+                f"{row['rps']:,.1f}, {row['p50_ms']:.1f}: "
+                f"{_ratio_cell(*ratios['rps'].values())}, {_ratio_cell(*ratios['p50_ms'].values())}"
+            )
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def format_table(result: dict) -> str:
     options = result["options"]
     lines = [
@@ -154,6 +236,8 @@ def format_table(result: dict) -> str:
             lines += ["", "Where a portal page's time went, from the traces of its measurement:"]
             lines += [f"- {TOPOLOGY_NAMES[n]}: {breakdown_line(b)}" for n, b in traced.items()]
         lines += _open_loop_lines(run.get("open_loop"))
+        lines += _hop_delay_lines(run.get("hop_delay"))
+        lines += _scaling_lines(run.get("scaling"))
         call = run["port_call"]
         lag = run["replication_lag"]
         lines += [
@@ -193,7 +277,9 @@ def write_chart(result: dict, path: Path) -> None:
     runs = result["runs"]
     scenarios = list(result["scenarios"])
     open_loop = any(run.get("open_loop") for run in runs)
-    rows = 3 if open_loop else 2
+    delayed = any(run.get("hop_delay") for run in runs)
+    scaled = any(_scaling_rows(run.get("scaling")) for run in runs)
+    rows = 2 + open_loop + delayed + scaled
     figure, axes = plt.subplots(
         rows, len(runs), figsize=(6.5 * len(runs), 4 * rows), squeeze=False,
         constrained_layout=True,
@@ -235,6 +321,10 @@ def write_chart(result: dict, path: Path) -> None:
     for column, run in enumerate(runs):
         if run.get("open_loop"):
             _open_loop_chart(axes[2][column], run)
+        if run.get("hop_delay"):
+            _hop_delay_chart(axes[2 + open_loop][column], run)
+        if scaled:
+            _scaling_chart(axes[2 + open_loop + delayed][column], run)
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     figure.suptitle(
@@ -262,6 +352,57 @@ def _open_loop_chart(ax, run: dict) -> None:
     ax.set_title(f"{run['countries']:,} countries: latency against offered load")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
+
+
+def _hop_delay_chart(ax, run: dict) -> None:
+    """Each split topology's portal over the monolith's against the per-hop delay: throughput
+    (solid) and median latency (dashed), with the range of the repetitions."""
+    steps = run["hop_delay"]["results"]
+    delays = [step["delay_ms"] for step in steps]
+    for name in SPLIT_TOPOLOGIES:
+        colour = TOPOLOGY_COLOURS[name]
+        for key, label, style in (("rps", "req/s", "o-"), ("p50_ms", "p50", "s--")):
+            spreads = [step["ratios"][name][key] for step in steps]
+            values = [spread["value"] for spread in spreads]
+            ax.plot(delays, values, style, color=colour, label=f"{name} {label} / monolith")
+            ax.fill_between(
+                delays,
+                [(spread["range"] or [v, v])[0] for spread, v in zip(spreads, values, strict=True)],
+                [(spread["range"] or [v, v])[1] for spread, v in zip(spreads, values, strict=True)],
+                color=colour,
+                alpha=0.15,
+            )
+    ax.axhline(1.0, color="#3b6ea8", linewidth=0.8, linestyle=":")
+    ax.set_xlabel("one-way delay per hop between services, ms")
+    ax.set_ylabel("split / monolith")
+    ax.set_title(f"{run['countries']:,} countries: portal against network delay")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+
+
+def _scaling_chart(ax, run: dict) -> None:
+    """Requests/s of each scaling variant, per scenario: the budget evenly split (plain bars)
+    and by load (hatched), beside the monolith of the same turn."""
+    rows = _scaling_rows(run.get("scaling"))
+    scenarios = list(dict.fromkeys(row[0] for row in rows))
+    bars = [(v, n) for v in VARIANTS for n in TOPOLOGIES]
+    width = 0.8 / len(bars)
+    for offset, (variant, name) in enumerate(bars):
+        heights = [
+            next((r[4]["rps"] for r in rows if r[:3] == (s, variant, name)), 0) for s in scenarios
+        ]
+        positions = [i + (offset - (len(bars) - 1) / 2) * width for i in range(len(scenarios))]
+        ax.bar(
+            positions, heights, width, color=TOPOLOGY_COLOURS[name],
+            hatch="//" if variant == "by_load" else None, edgecolor="white",
+            label=f"{name}, {VARIANTS[variant]}",
+        )  # fmt: skip
+    ax.set_xticks(range(len(scenarios)), scenarios)
+    ax.set_ylabel("requests/s")
+    budget = run["scaling"]["budget"]
+    ax.set_title(f"{run['countries']:,} countries: {budget} workers, spent two ways")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=7, ncols=2)
 
 
 def write_outputs(result: dict, output: Path) -> dict[str, Path]:

@@ -20,7 +20,8 @@ import django
 import gunicorn
 import requests
 
-from project.bench.compare import load, openloop, remote, replication, wrk
+from project.bench.compare import load, openloop, remote, replication, scaling, wrk
+from project.bench.compare.delay import DelayProxy
 from project.bench.compare.repetitions import RATIO_KEYS, combined, ratio, ratio_spread
 from project.bench.compare.servers import (
     FloorServer,
@@ -33,6 +34,7 @@ from project.bench.compare.servers import (
 from project.bench.nats import LocalNats
 from project.bench.split import START_ORDER, LocalSplit, free_ports
 from project.bench.traces import OtlpReceiver, receiving, time_breakdown
+from project.topology import DEPARTMENTS, SERVICE_URL_VARIABLES
 
 # In this order: the write scenario adds countries, so it runs last.
 SCENARIOS = ("portal", "linked", "list", "detail", "write")
@@ -73,6 +75,12 @@ class Options:
     p99_bound_ms: float = 250.0
     port_calls: int = 1_000
     lag_renames: int = 200  # renames timed for the replication lag
+    # Workers in all for the scaling variants (0: none measured): the monolith gets them all,
+    # each split topology first a quarter per service, then shares by the CPU each used.
+    scaling_budget: int = 8
+    # One-way delays (ms) added to every hop between the split services, one after the other,
+    # the portal measured at each (none: no sweep).
+    hop_delays_ms: tuple[float, ...] = (0.0, 1.0, 5.0)
     database_url: str = ""  # a PostgreSQL server to make fresh databases on; else SQLite
     quick: bool = False
     # Above 0, that share of requests is traced (OTLP to a receiver of the run's own) and each
@@ -405,6 +413,8 @@ def run_scale(
             if "portal" in options.scenarios and options.open_loop:
                 capacity = results["monolith"]["portal"]["rps"]
                 open_loop = _open_loop(targets, capacity, options, say=say_at)
+            delays = _delay_sweep(targets, options, say=say_at) if options.hop_delays_ms else None
+            scaled = _scaling(targets, options, say=say_at) if options.scaling_budget else None
             lag, outage = _replication_results(split_target, replica_target, options, say)
         finally:
             stop_quietly(*floors.values(), *splits.values(), monolith)
@@ -419,6 +429,8 @@ def run_scale(
         "port_call": port_call,
         "ratios": ratios(results),
         "open_loop": open_loop,
+        "hop_delay": delays,
+        "scaling": scaled,
         "replication_lag": lag,
         "currency_outage": outage,
     }
@@ -510,6 +522,112 @@ def _open_loop(
     }
 
 
+def _delay_sweep(targets: list[Target], options: Options, say: Callable[[str], None]) -> dict:
+    """The portal with each of `options.hop_delays_ms` added to every hop between the split
+    services: a DelayProxy in front of each department service, the services restarted to
+    call each other through them (and restarted again afterwards, calling each other directly).
+    The load generator reaches each portal directly, as it reaches the monolith."""
+    splits = targets[1:]
+    sweep: dict[str, Any] = {"delays_ms": list(options.hop_delays_ms), "results": []}
+    with ExitStack() as proxies:
+        hops = {
+            t.name: {
+                d: proxies.enter_context(DelayProxy(t.topology.ports[d], 0.0)) for d in DEPARTMENTS
+            }
+            for t in splits
+        }
+        try:
+            for target in splits:
+                urls = {SERVICE_URL_VARIABLES[d]: p.url for d, p in hops[target.name].items()}
+                _reroute(target.topology, urls)
+            for delay_ms in options.hop_delays_ms:
+                for proxy in (p for by_department in hops.values() for p in by_department.values()):
+                    proxy.set_delay(delay_ms)
+                rows = _repeated(
+                    "portal", targets, floors={}, options=options, receiver=None,
+                    say=_prefixed(say, f"hop delay {delay_ms:g} ms"),
+                )  # fmt: skip
+                sweep["results"].append(
+                    {"delay_ms": delay_ms, "rows": rows, "ratios": _to_monolith(rows)}
+                )
+        finally:
+            for target in splits:
+                _reroute(target.topology, {})
+        sweep["connections"] = {
+            name: {d: proxy.accepted for d, proxy in by_department.items()}
+            for name, by_department in hops.items()
+        }
+    return sweep
+
+
+def _prefixed(say: Callable[[str], None], prefix: str) -> Callable[[str], None]:
+    return lambda line: say(f"{prefix} {line}")
+
+
+def _reroute(split: LocalSplit, service_urls: dict[str, str]) -> None:
+    """Restart every service of `split` with these service URLs (none: each other's own)."""
+    for variable in SERVICE_URL_VARIABLES.values():
+        split.extra_env.pop(variable, None)
+    split.extra_env.update(service_urls)
+    for service in START_ORDER:
+        split.restart(service, workers=split.service_workers.get(service, split.workers))
+
+
+def _scaling(targets: list[Target], options: Options, say: Callable[[str], None]) -> dict:
+    """The scaling variants (see `scaling`) for each of SCALING_SCENARIOS that is measured:
+    per variant the workers of each split service, the rows, and the ratios to the monolith
+    measured in the same turns. The monolith and the split services keep the last variant's
+    workers afterwards."""
+    budget = options.scaling_budget
+    monolith, *splits = targets
+    monolith.topology.restart("all", workers=budget)
+    variants: dict[str, dict] = {}
+    for scenario in (s for s in scaling.SCALING_SCENARIOS if s in options.scenarios):
+        even = {t.name: scaling.even_allocation(budget) for t in splits}
+        rows_even, used = _allocated(scenario, targets, even, options, _prefixed(say, "even"))
+        by_load = {t.name: scaling.allocation_by_load(used[t.name], budget) for t in splits}
+        say(f"scaling {scenario}: CPU seconds per service {used}; workers by load {by_load}")
+        rows_by_load, _ = _allocated(scenario, targets, by_load, options, _prefixed(say, "by load"))
+        variants[scenario] = {
+            "cpu_seconds_even": used,
+            "even": {"workers": even, "results": rows_even, "ratios": _to_monolith(rows_even)},
+            "by_load": {
+                "workers": by_load,
+                "results": rows_by_load,
+                "ratios": _to_monolith(rows_by_load),
+            },
+        }
+    return {"budget": budget, "scenarios": variants}
+
+
+def _allocated(
+    scenario: str,
+    targets: list[Target],
+    workers: dict[str, dict[str, int]],
+    options: Options,
+    say: Callable[[str], None],
+) -> tuple[dict[str, dict], dict[str, dict[str, float]]]:
+    """`scenario` repeated on every target, each split topology with `workers[its name]`; the
+    rows, and the CPU seconds each split service used meanwhile."""
+    splits = targets[1:]
+    for target in splits:
+        scaling.allocate(target.topology, workers[target.name])
+    before = {t.name: scaling.cpu_seconds(t.topology) for t in splits}
+    rows = _repeated(scenario, targets, floors={}, options=options, receiver=None, say=say)
+    used = {
+        t.name: scaling.used_since(before[t.name], scaling.cpu_seconds(t.topology)) for t in splits
+    }
+    return rows, used
+
+
+def _to_monolith(rows: dict[str, dict]) -> dict[str, dict]:
+    """Each split topology's throughput and median latency over the monolith's, per turn."""
+    return {
+        name: {key: ratio_spread(rows[name], rows["monolith"], key) for key in ("rps", "p50_ms")}
+        for name in SPLIT_TOPOLOGIES
+    }
+
+
 def breakdown_line(breakdown: dict) -> str:
     """`12.3 ms: portal 4.0, countries 3.1, ..., network 2.0 (medians of N traces)`: each
     service's own time, PostgreSQL's, and the calls' time between the services, summed over
@@ -595,6 +713,14 @@ def targets(runs: list[dict]) -> list[dict]:
                     latency,
                     at_least=False,
                 )
+        scaled = run.get("scaling") or {"budget": 0, "scenarios": {}}
+        portal_by_load = scaled["scenarios"].get("portal")
+        for name, (throughput, latency) in PORTAL_TARGETS.items() if portal_by_load else ():
+            ratios = portal_by_load["by_load"]["ratios"][name]
+            budget = scaled["budget"]
+            label = f"{at}, {budget} workers in all, the split's by load"
+            check(f"{name} portal req/s / monolith ({label})", ratios["rps"], throughput, True)
+            check(f"{name} portal p50 / monolith ({label})", ratios["p50_ms"], latency, False)
         lag = run["replication_lag"]
         lag_p99 = lag.get("p99_ms") if not lag["missed"] else None
         check(

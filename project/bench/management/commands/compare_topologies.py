@@ -19,6 +19,8 @@ QUICK = {
     "open_loop": (0.5,),
     "port_calls": 1_000,
     "lag_renames": 20,
+    "scaling_budget": 5,
+    "hop_delays_ms": (0.0, 5.0),
 }
 
 
@@ -45,6 +47,17 @@ def _shares(text: str) -> tuple[float, ...]:
     if not shares or not all(0 < share <= 5 for share in shares):
         raise CommandError("--open-loop: shares between 0 and 5, e.g. 0.25,0.5,0.75,0.9")
     return shares
+
+
+def _delays(text: str) -> tuple[float, ...]:
+    """`0,1,5` (ms), or an empty string for none."""
+    try:
+        delays = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CommandError(f"--hop-delays: {text!r} is not a comma-separated list") from None
+    if not all(0 <= delay <= 100 for delay in delays):
+        raise CommandError("--hop-delays: milliseconds between 0 and 100, e.g. 0,1,5")
+    return delays
 
 
 def _scenarios(text: str) -> tuple[str, ...]:
@@ -99,6 +112,20 @@ class Command(BaseCommand):
             "--lag-renames", type=int, help="renames timed for the replication lag (default 200)"
         )
         parser.add_argument(
+            "--hop-delays",
+            dest="hop_delays_ms",
+            type=_delays,
+            help="one-way delays in ms added to every hop between the split services, the "
+            "portal measured at each (default 0,1,5; '' for none)",
+        )
+        parser.add_argument(
+            "--scaling-budget",
+            type=int,
+            help="gunicorn workers in all for the scaling variants, at least 4 (default 8; 0: "
+            "none): the monolith gets them all, each split topology a quarter per service, then "
+            "shares by the CPU each service used",
+        )
+        parser.add_argument(
             "--open-loop",
             type=_shares,
             help="portal arrival rates as shares of the monolith's capacity, e.g. "
@@ -135,6 +162,8 @@ class Command(BaseCommand):
         for name in ("duration", "concurrency", "workers", "split_workers", "repetitions"):
             if name in chosen and chosen[name] <= 0:
                 raise CommandError(f"--{name.replace('_', '-')} must be positive")
+        if chosen.get("scaling_budget", 4) not in (0, *range(4, 65)):
+            raise CommandError("--scaling-budget: 0 (none), or 4 to 64 workers")
         database_url = os.environ.get("DATABASE_URL", "")
         options = Options(
             output=output,
@@ -170,6 +199,8 @@ _OPTION_NAMES = {
     "port_calls",
     "repetitions",
     "open_loop",
+    "scaling_budget",
+    "hop_delays_ms",
     "p99_bound_ms",
     "trace_ratio",
 }
