@@ -85,7 +85,7 @@ class LocalSplit:
             "ALLOWED_HOSTS": f"{self.host},localhost",
             "DATA_DIR": str(self.data_dir / service),
             "STATIC_ROOT": str(self.data_dir / "static"),
-            "GUNICORN_WORKERS": str(self.service_workers.get(service, self.workers)),
+            "GUNICORN_WORKERS": str(self.workers_of(service)),
             **{SERVICE_URL_VARIABLES[d]: self.url(d) for d in DEPARTMENTS},
         }
         env.pop("DATABASE_URL", None)
@@ -181,10 +181,14 @@ class LocalSplit:
     def stop(self, service: str) -> None:
         stop_process(self.processes.pop(service, None))
 
-    def restart(self, service: str, *, workers: int) -> None:
-        """`service` stopped and started again with `workers` gunicorn workers; its event
-        worker runs on."""
-        self.service_workers[service] = workers
+    def workers_of(self, service: str) -> int:
+        return self.service_workers.get(service, self.workers)
+
+    def restart(self, service: str, *, workers: int | None = None) -> None:
+        """`service` stopped and started again (with `workers` gunicorn workers, if given), with
+        the environment as it is now; its event worker runs on."""
+        if workers is not None:
+            self.service_workers[service] = workers
         self.stop(service)
         self.start(service)
 

@@ -34,6 +34,11 @@ def _ratio_cell(value, bounds=None) -> str:
     return f"{value:.2f}x ({bounds[0]:.2f} to {bounds[1]:.2f})"
 
 
+def _ratio_spread_cell(spread: dict) -> str:
+    """A ratio as `ratio_spread` gives it: {"value": median, "range": [min, max]}."""
+    return _ratio_cell(spread["value"], spread["range"])
+
+
 def _spread_cell(row: dict, key: str, digits: int) -> str:
     """The median, and where there are several repetitions their range: `132.8 (126.0 to 140.1)`."""
     low, high = row.get("spread", {}).get(key, (None, None))
@@ -148,8 +153,8 @@ def _scaling_lines(scaling: dict | None) -> list[str]:
             workers,
             _spread_cell(row, "rps", 1),
             _spread_cell(row, "p50_ms", 2),
-            _ratio_cell(*ratios["rps"].values()) if ratios else "-",
-            _ratio_cell(*ratios["p50_ms"].values()) if ratios else "-",
+            _ratio_spread_cell(ratios["rps"]) if ratios else "-",
+            _ratio_spread_cell(ratios["p50_ms"]) if ratios else "-",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -176,7 +181,7 @@ def _hop_delay_lines(sweep: dict | None) -> list[str]:
             row, ratios = step["rows"][name], step["ratios"][name]
             cells.append(
                 f"{row['rps']:,.1f}, {row['p50_ms']:.1f}: "
-                f"{_ratio_cell(*ratios['rps'].values())}, {_ratio_cell(*ratios['p50_ms'].values())}"
+                f"{_ratio_spread_cell(ratios['rps'])}, {_ratio_spread_cell(ratios['p50_ms'])}"
             )
         lines.append("| " + " | ".join(cells) + " |")
     return lines

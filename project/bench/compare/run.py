@@ -570,7 +570,7 @@ def _reroute(split: LocalSplit, service_urls: dict[str, str]) -> None:
         split.extra_env.pop(variable, None)
     split.extra_env.update(service_urls)
     for service in START_ORDER:
-        split.restart(service, workers=split.service_workers.get(service, split.workers))
+        split.restart(service)
 
 
 def _scaling(targets: list[Target], options: Options, say: Callable[[str], None]) -> dict:

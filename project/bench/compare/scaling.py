@@ -43,7 +43,7 @@ def allocation_by_load(cpu_seconds: Mapping[str, float], budget: int) -> dict[st
 def allocate(split: LocalSplit, workers: Mapping[str, int]) -> None:
     """Restart the services whose worker count changes, in the order they call each other."""
     for service in START_ORDER:
-        if split.service_workers.get(service, split.workers) != workers[service]:
+        if split.workers_of(service) != workers[service]:
             split.restart(service, workers=workers[service])
 
 

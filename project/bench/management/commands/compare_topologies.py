@@ -36,12 +36,16 @@ def _numbers(text: str) -> tuple[int, ...]:
     return numbers
 
 
+def _floats(option: str, text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CommandError(f"{option}: {text!r} is not a comma-separated list") from None
+
+
 def _shares(text: str) -> tuple[float, ...]:
     """`0.25,0.5`, or `0` for none; a share above 1 offers more than the capacity."""
-    try:
-        shares = tuple(float(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise CommandError(f"--open-loop: {text!r} is not a comma-separated list") from None
+    shares = _floats("--open-loop", text)
     if shares == (0.0,):
         return ()
     if not shares or not all(0 < share <= 5 for share in shares):
@@ -51,10 +55,7 @@ def _shares(text: str) -> tuple[float, ...]:
 
 def _delays(text: str) -> tuple[float, ...]:
     """`0,1,5` (ms), or an empty string for none."""
-    try:
-        delays = tuple(float(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise CommandError(f"--hop-delays: {text!r} is not a comma-separated list") from None
+    delays = _floats("--hop-delays", text)
     if not all(0 <= delay <= 100 for delay in delays):
         raise CommandError("--hop-delays: milliseconds between 0 and 100, e.g. 0,1,5")
     return delays
