@@ -69,8 +69,7 @@ def assert_open_loop_at_half_capacity(run: dict) -> None:
 
 
 def assert_swept_over_hop_delays(sweep: dict, printed: str) -> None:
-    """--quick's per-hop delays, 0 and 5 ms: with 5 ms on every hop, each call between the
-    split services gains 10 ms of round trip, and a split portal page makes at least one."""
+    """--quick's per-hop delays, 0 and 5 ms, each on every hop between the split services."""
     assert "Per-hop network delay" in printed
     assert [step["delay_ms"] for step in sweep["results"]] == [0.0, 5.0]
     for step in sweep["results"]:
@@ -81,10 +80,15 @@ def assert_swept_over_hop_delays(sweep: dict, printed: str) -> None:
     # department, the replica one asks countries only.
     assert all(sweep["connections"]["split"].values()), sweep["connections"]
     assert sweep["connections"]["replica"]["countries"] > 0, sweep["connections"]
-    # A synchronous split page waits for two delayed round trips one after the other (portal
-    # to countries, countries to currencies and languages): 20 ms more.
-    undelayed, delayed = (step["rows"]["split"] for step in sweep["results"])
-    assert delayed["p50_ms"] >= undelayed["p50_ms"] + 10
+    # One connection at a time; every step's traffic went through the hops at that step's
+    # delay (what a delay adds to a round trip is the proxy's own test, test_delay.py; what
+    # it adds to a page is measured, not asserted).
+    assert sweep["concurrency"] == 1
+    assert "one connection at a time" in printed
+    for step in sweep["results"]:
+        carried = step["chunks_delayed"]
+        assert all(carried["split"].values()), step
+        assert carried["replica"]["countries"] > 0, step
 
 
 def assert_scaled_two_ways(scaling: dict, printed: str) -> None:

@@ -101,6 +101,15 @@ def test_a_round_trip_takes_twice_the_delay():
     assert all(0.038 <= s < 1.0 for s in seconds), seconds
 
 
+def test_the_chunks_relayed_either_way_are_counted():
+    with proxied(0) as (_, proxy), connect(proxy) as client:
+        assert proxy.chunks == 0
+        round_trip(client, b"one")
+        assert proxy.chunks == 2  # there and back
+        round_trip(client, b"two")
+        assert proxy.chunks == 4
+
+
 def test_a_delay_changed_while_running_holds_for_the_next_chunks():
     with proxied(0) as (_, proxy), connect(proxy) as client:
         round_trip(client, b"before")

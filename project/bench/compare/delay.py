@@ -64,6 +64,7 @@ class DelayProxy:
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()  # touched in the loop's thread only
         self.accepted = 0  # connections accepted so far: the hop is in use
+        self.chunks = 0  # chunks received so far, either way, each delayed by `delay`
 
     def set_delay(self, delay_ms: float) -> None:
         """The one-way delay from now on, also while running: chunks stamped before keep
@@ -187,6 +188,7 @@ class DelayProxy:
         loop = asyncio.get_running_loop()
         while True:
             chunk = await reader.read(CHUNK)
+            self.chunks += chunk != _EOF
             await queue.put((loop.time() + self.delay, chunk))  # stamped on arrival
             if chunk == _EOF:
                 return

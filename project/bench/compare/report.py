@@ -169,7 +169,8 @@ def _hop_delay_lines(sweep: dict | None) -> list[str]:
         "Per-hop network delay: the portal with a fixed one-way delay added to every call "
         "between the split services (a loopback delay proxy in front of each department "
         "service; a call's round trip gains twice the delay); the monolith, which makes no such "
-        "call, measured in the same turns (req/s, p50 ms; ratios to the monolith):",
+        f"call, measured in the same turns, {_connections(sweep['concurrency'])} (req/s, "
+        "p50 ms; ratios to the monolith):",
         "",
         "| One-way delay per hop | monolith | " + " | ".join(names) + " |",
         "|--:|--:|" + "--:|" * len(names),
@@ -187,6 +188,10 @@ def _hop_delay_lines(sweep: dict | None) -> list[str]:
     return lines
 
 
+def _connections(count: int) -> str:
+    return "one connection at a time" if count == 1 else f"{count} connections"
+
+
 def format_table(result: dict) -> str:
     options = result["options"]
     lines = [
@@ -195,7 +200,7 @@ def format_table(result: dict) -> str:
         f"Monolith: {options['workers']} gunicorn workers. Each split topology: "
         f"{options['split_workers']} worker(s) per service x 4; with replicas, a NATS server and "
         "an event worker per service too. gevent workers (a greenlet per connection). "
-        f"Closed loop, {options['concurrency']} connections, {options['duration']:g} s per "
+        f"Closed loop, {_connections(options['concurrency'])}, {options['duration']:g} s per "
         f"scenario after {options['warmup']:g} s warm-up, {options['repetitions']} repetitions "
         "with the topologies interleaved: medians, (min to max) where they differ, a ratio taken "
         "per repetition. GET scenarios from wrk, writes from the Python driver; the cores each "
