@@ -165,18 +165,19 @@ def test_applying_an_event_links_to_the_request_that_made_the_change(traced_with
     assert created.status_code == 201
 
     (change,) = eventually(receiver, lambda spans: served(spans, "tracing-the-change"))
-    appliers = eventually(
-        receiver,
-        lambda spans: [
-            s for s in spans if s.kind == CONSUMER and (change.trace_id, change.span_id) in s.links
-        ],
-    )
+    # The portal's and the countries service's workers both keep a replica of currencies;
+    # each applies the event in its own time, so wait until both have exported a span.
+    replica_keepers = {"country-provider-portal", "country-provider-countries"}
 
-    # The portal's and the countries service's workers both keep a replica of currencies.
-    assert {s.service for s in appliers} == {
-        "country-provider-portal",
-        "country-provider-countries",
-    }
+    def applied_by_both(spans: list[Span]) -> list[Span]:
+        linked = [
+            s for s in spans if s.kind == CONSUMER and (change.trace_id, change.span_id) in s.links
+        ]
+        return linked if {s.service for s in linked} >= replica_keepers else []
+
+    appliers = eventually(receiver, applied_by_both)
+
+    assert {s.service for s in appliers} == replica_keepers
     assert {s.name for s in appliers} == {"apply CURRENCIES events"}
 
 
