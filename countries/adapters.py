@@ -24,11 +24,7 @@ from languages.public import Language
 from project.kernel.fields import code_shaped
 from project.kernel.http import HttpDirectory, fetch_json
 from project.kernel.paginator import ThriftyPaginator
-from project.kernel.ports import (
-    DepartmentUnavailable,
-    LocalDirectory,
-    database_errors_as_unavailable,
-)
+from project.kernel.ports import DepartmentUnavailable, LocalDirectory
 from project.kernel.replica import ReplicaDirectory
 
 if TYPE_CHECKING:
@@ -70,7 +66,7 @@ class LocalCountryDirectory(LocalDirectory[Country]):
         language: str | None = None,
         not_linked: int = 0,
     ) -> LinkedCountryPage:
-        with database_errors_as_unavailable("countries"):
+        with self._reading():
             linked = self._linked_countries(search=search, ordering=ordering, language=language)
             found = None
             if search and not_linked:
@@ -95,7 +91,7 @@ class LocalCountryDirectory(LocalDirectory[Country]):
     def linked_to(
         self, *, currency_code: str | None = None, language_code: str | None = None
     ) -> list[Country]:
-        with database_errors_as_unavailable("countries"):
+        with self._reading():
             return self._read(self._list(currency_code=currency_code, language_code=language_code))
 
 

@@ -19,6 +19,7 @@ from countries.selectors import (
     linked_countries,
 )
 from countries.services import country_create, country_update
+from project.kernel.conditional import conditional_read
 from project.kernel.records import ChangeSerializer, RecordOperations
 from project.kernel.rest import (
     PAGE_PARAMETERS,
@@ -126,6 +127,7 @@ class CountryListCreateApi(APIView):
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
         responses=paginated(CountryOutputSerializer, "PaginatedCountryList"),
     )
+    @conditional_read
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -160,6 +162,7 @@ class CountryDetailApi(APIView):
         language_code = _link_field()
 
     @extend_schema(operation_id="countries_retrieve", responses=CountryOutputSerializer)
+    @conditional_read
     def get(self, request, code):
         return Response(_country_json(self._get(code)))
 
@@ -268,6 +271,7 @@ class LinkedCountryListApi(APIView):
             ),
         ),
     )
+    @conditional_read
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

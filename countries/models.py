@@ -5,7 +5,7 @@ from django.db.models.functions import Upper
 from countries.public import COUNTRY_EVENTS
 from project.kernel.fields import CodeField, KeyField, NameField, NamesField, SortKeysField
 from project.kernel.names import site_languages
-from project.kernel.outbox import OutboxEvent
+from project.kernel.outbox import DataVersion, OutboxEvent
 from project.kernel.queries import sort_key_in
 
 
@@ -58,11 +58,16 @@ class Country(models.Model):
         return bool(currency_code and language_code)
 
 
+class CountryDataVersion(DataVersion):
+    """How many changes of country records have been committed (see project/kernel/outbox.py)."""
+
+
 class CountryOutbox(OutboxEvent):
     """Every change of a country, to be published (see project/kernel/events.py)."""
 
     stream = COUNTRY_EVENTS
     records = Country
+    versions = CountryDataVersion
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "country event"

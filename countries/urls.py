@@ -3,10 +3,13 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from countries.admin import admin_site
 from countries.apis import CountryDetailApi, CountryListCreateApi, LinkedCountryListApi
 from countries.apis_v1 import V1CountryDetailApi, V1CountryLinksApi, V1CountryListCreateApi
+from project.kernel.conditional import data_versions_api
 from project.kernel.v1 import optional_slash, v1_record_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/countries/", CountryListCreateApi.as_view(), name="country-list"),
+    # Before the detail view: "data-versions" is no code.
+    path("api/countries/data-versions/", data_versions_api, name="country-data-versions"),
     path("api/countries/<str:code>/", CountryDetailApi.as_view(), name="country-detail"),
     path("api/linked-countries/", LinkedCountryListApi.as_view(), name="linked-country-list"),
     path("admin/countries/", admin_site.urls),

@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 
 from currencies.public import CURRENCY_EVENTS
 from project.kernel.fields import CodeField, KeyField, NameField, NamesField, SortKeysField
-from project.kernel.outbox import OutboxEvent
+from project.kernel.outbox import DataVersion, OutboxEvent
 
 
 class Currency(models.Model):
@@ -34,11 +34,16 @@ class Currency(models.Model):
         return f"{self.code} {self.name}"
 
 
+class CurrencyDataVersion(DataVersion):
+    """How many changes of currency records have been committed (see project/kernel/outbox.py)."""
+
+
 class CurrencyOutbox(OutboxEvent):
     """Every change of a currency, to be published (see project/kernel/events.py)."""
 
     stream = CURRENCY_EVENTS
     records = Currency
+    versions = CurrencyDataVersion
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "currency event"

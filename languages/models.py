@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 
 from languages.public import LANGUAGE_EVENTS
 from project.kernel.fields import CodeField, KeyField, NameField, NamesField, SortKeysField
-from project.kernel.outbox import OutboxEvent
+from project.kernel.outbox import DataVersion, OutboxEvent
 
 
 class Language(models.Model):
@@ -34,11 +34,16 @@ class Language(models.Model):
         return f"{self.code} {self.name}"
 
 
+class LanguageDataVersion(DataVersion):
+    """How many changes of language records have been committed (see project/kernel/outbox.py)."""
+
+
 class LanguageOutbox(OutboxEvent):
     """Every change of a language, to be published (see project/kernel/events.py)."""
 
     stream = LANGUAGE_EVENTS
     records = Language
+    versions = LanguageDataVersion
 
     class Meta(OutboxEvent.Meta):
         verbose_name = "language event"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from portal import pages
 from portal.attention import attention_page, may_see_attention
 from project.kernel import errors
+from project.kernel.conditional import conditional_page
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def _search(request) -> str:
 
 
 @require_safe
+@conditional_page
 def home(request):
     page = pages.home_page(
         search=_search(request),
@@ -60,6 +62,7 @@ def _last_page(request, last: int) -> HttpResponseRedirect:
 
 
 @require_safe
+@conditional_page
 def country_detail(request, code: str):
     if not _CODE.fullmatch(code):
         return render(request, "portal/country_not_found.html", {"code": code}, status=404)
@@ -86,21 +89,25 @@ def _record(request, record_page: Callable[[str], pages.RecordPage], template: s
 
 
 @require_safe
+@conditional_page
 def currencies(request):
     return _directory(request, pages.currency_page, "portal/currencies.html")
 
 
 @require_safe
+@conditional_page
 def languages(request):
     return _directory(request, pages.language_page, "portal/languages.html")
 
 
 @require_safe
+@conditional_page
 def currency_detail(request, code: str):
     return _record(request, pages.currency_detail_page, "portal/currency.html", code)
 
 
 @require_safe
+@conditional_page
 def language_detail(request, code: str):
     return _record(request, pages.language_detail_page, "portal/language.html", code)
 

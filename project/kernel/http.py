@@ -21,7 +21,7 @@ from urllib3.exceptions import HTTPError, NewConnectionError, ReadTimeoutError, 
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from project.kernel import deadlines, metrics, staleness
+from project.kernel import data_versions, deadlines, metrics, staleness
 from project.kernel.fields import code_shaped
 from project.kernel.ports import DTO, DepartmentUnavailable
 from project.kernel.request_id import HEADER as REQUEST_ID_HEADER
@@ -145,6 +145,10 @@ def _fetch_json(
     if response.status not in statuses:
         raise _CallFailed(department, f"it answered HTTP {response.status}", "http_error")
     staleness.note_header(response.headers.get(staleness.HEADER))
+    if response.status == 200:
+        data_versions.note_answer(response.headers.get(data_versions.HEADER))
+    else:  # an error status: what the caller shows without it is not the whole answer
+        data_versions.mark_degraded()
     try:
         return response.status, json.loads(response.data)
     except ValueError:

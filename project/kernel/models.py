@@ -1,4 +1,5 @@
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 
 
 class ReplicaRecord(models.Model):
@@ -28,3 +29,29 @@ class ReplicaRecord(models.Model):
     @property
     def deleted(self) -> bool:
         return self.state is None
+
+
+class ReplicaVersion(models.Model):
+    """How many changes this service's replica of a department has applied: raised in the
+    transaction that applies them, so that one query tells whether the replica changed since
+    an answer was built from it (see `data_versions`)."""
+
+    department = models.CharField(max_length=20, unique=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.department} v{self.version}"
+
+
+def raise_version(model: type[models.Model], *, using: str, by: int = 1, **key: object) -> None:
+    """Add `by` to the `version` of the row of `model` with `key`, creating the row where there
+    is none; inside the caller's transaction. The row stays locked until that transaction ends,
+    so concurrent writers raise it one after another, in the order they commit."""
+    rows = model._default_manager.using(using).filter(**key)
+    if rows.update(version=F("version") + by):
+        return
+    try:
+        with transaction.atomic(using=using):
+            model._default_manager.using(using).create(version=by, **key)
+    except IntegrityError:  # another writer created it meanwhile: raise theirs
+        raise_version(model, using=using, by=by, **key)

@@ -17,17 +17,45 @@ from django.utils import timezone
 
 from project.kernel import tracing
 from project.kernel.events import EventStream
+from project.kernel.models import raise_version
 
 Change = Literal["created", "updated", "deleted"]
 
 
+SINGLE_ROW = 1
+
+
+class DataVersion(models.Model):
+    """How many changes a department has committed: one row, raised in the transaction of each
+    change, so that one query tells whether anything changed since an answer was built from the
+    department's data (see `data_versions`). Abstract, like the outbox: each department keeps
+    its own in its own schema."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_ROW, editable=False)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def current(cls) -> int:
+        """The version now; 0 before the first change."""
+        versions = cls._default_manager.filter(pk=SINGLE_ROW).values_list("version", flat=True)
+        return next(iter(versions), 0)
+
+
 class OutboxEvent(models.Model):
     """A department's outbox: abstract, so that each department keeps its own table in its own
-    schema. A subclass names its stream and the model whose changes it holds:
-    `stream = CURRENCY_EVENTS`, `records = Currency`."""
+    schema. A subclass names its stream, the model whose changes it holds and the department's
+    data version: `stream = CURRENCY_EVENTS`, `records = Currency`,
+    `versions = CurrencyDataVersion`."""
 
     stream: ClassVar[EventStream]
     records: ClassVar[type[models.Model]]
+    versions: ClassVar[type[DataVersion]]
 
     version = models.BigAutoField(primary_key=True)  # never reused, also after pruning
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -61,9 +89,11 @@ class OutboxEvent(models.Model):
 
     @classmethod
     def record(cls, change: Change, row: models.Model, *, using: str) -> Self:
-        """Write the event of `change` to `row`; inside the transaction of the change."""
+        """Write the event of `change` to `row` and raise the department's data version; inside
+        the transaction of the change."""
         event = cls.event_for(change, row)
         event.save(using=using, force_insert=True)
+        raise_version(cls.versions, using=using, pk=SINGLE_ROW)
         return event
 
     @classmethod

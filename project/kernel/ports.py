@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 
+from project.kernel import data_versions
+
 T = TypeVar("T")
 
 
@@ -38,6 +40,9 @@ class DepartmentUnavailable(Exception):
         super().__init__(
             f"The {department} department is unavailable{': ' if reason else ''}{reason}."
         )
+        # Here, not where it is caught: a page that shows what it has without this department
+        # is not whole, and must not be tagged as if it were.
+        data_versions.mark_degraded()
 
 
 class Directory(Protocol[DTO_co]):
@@ -141,18 +146,26 @@ class LocalDirectory(Generic[DTO]):
         # Tuples, not model instances: several times cheaper for a few hundred rows.
         return [self._dto(*row) for row in records.values_list(*self._fields)]
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Around a read of the department's data: its version noted first, and database
+        errors turned into DepartmentUnavailable."""
+        with database_errors_as_unavailable(self._department):
+            data_versions.note_owner_read(self._department)
+            yield
+
     def get_many(self, codes: Iterable[str]) -> dict[str, DTO]:
         # The selector keeps the code-shaped codes (`filter_code_and_name`), as for the API.
         wanted = list(codes)
         if not wanted:
             return {}
-        with database_errors_as_unavailable(self._department):
+        with self._reading():
             return {dto.code: dto for dto in self._read(self._list(codes=wanted))}
 
     def list_all(self) -> list[DTO]:
-        with database_errors_as_unavailable(self._department):
+        with self._reading():
             return self._read(self._list())
 
     def count(self) -> int:
-        with database_errors_as_unavailable(self._department):
+        with self._reading():
             return self._list().count()

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from project.kernel.conditional import conditional_read
 from project.kernel.rest import (
     PAGE_PARAMETERS,
     ListFilterSerializer,
@@ -169,6 +170,7 @@ class RecordListCreateApi(OperationsApi):
     schema = RecordSchema()
     schema_actions = {"get": "list", "post": "create"}
 
+    @conditional_read
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -188,6 +190,7 @@ class RecordDetailApi(OperationsApi):
     schema = RecordSchema()
     schema_actions = {"get": "retrieve", "patch": "update"}
 
+    @conditional_read
     def get(self, request: Request, code: str) -> Response:
         return Response(RecordSerializer(self._get(code)).data)
 

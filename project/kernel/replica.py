@@ -15,10 +15,10 @@ from typing import Generic
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 
-from project.kernel import staleness
+from project.kernel import data_versions, staleness
 from project.kernel.events import Event, EventStream
 from project.kernel.fields import code_shaped
-from project.kernel.models import ReplicaRecord
+from project.kernel.models import ReplicaRecord, ReplicaVersion, raise_version
 from project.kernel.ports import DTO, DepartmentUnavailable, database_errors_as_unavailable
 
 ALIAS = "default"
@@ -48,9 +48,13 @@ def _apply(department: str, event: Event) -> bool:
 
 
 def apply_events(department: str, events: Iterable[Event]) -> int:
-    """Apply `events` of `department` in one transaction; how many changed the replica."""
+    """Apply `events` of `department` in one transaction; how many changed the replica. The
+    replica's version grows by that many in the same transaction."""
     with transaction.atomic(using=ALIAS):
-        return sum(_apply(department, event) for event in events)
+        changed = sum(_apply(department, event) for event in events)
+        if changed:
+            raise_version(ReplicaVersion, using=ALIAS, by=changed, department=department)
+        return changed
 
 
 def replica_is_empty(department: str) -> bool:
@@ -73,6 +77,7 @@ class ReplicaDirectory(Generic[DTO]):
         """Note how old the replica is; a replica that has heard nothing yet (a service just
         started, a replica emptied to be rebuilt) is not an empty department but one that
         cannot be read yet."""
+        data_versions.note_replica_read(self._department)  # before the read: never newer
         as_of = self.as_of()
         if as_of is None:
             raise DepartmentUnavailable(self._department, "its replica here has no data yet")

@@ -11,7 +11,7 @@ from currencies.services import currency_delete
 from languages.services import language_delete
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 from tests.linked_orderings import EXPECTED, create_sortable_countries
-from tests.queries import queries_per_alias
+from tests.queries import VERSION_READ, queries_per_alias
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -145,8 +145,8 @@ def test_linked_countries_cost_the_same_queries_whatever_the_page_size(api, euro
 
     assert small == large
     # One batched port call each to the other departments.
-    assert small["currencies"] == 1
-    assert small["languages"] == 1
+    assert small["currencies"] == 1 + VERSION_READ
+    assert small["languages"] == 1 + VERSION_READ
 
 
 @pytest.mark.parametrize("value", ["", "maybe", "2"])
@@ -229,8 +229,8 @@ def test_a_country_list_checks_its_links_with_one_call_per_department(api, euro_
     with queries_per_alias() as asked:
         api.get("/api/countries/", {"page_size": 30})
 
-    assert asked["currencies"] == 1
-    assert asked["languages"] == 1
+    assert asked["currencies"] == 1 + VERSION_READ
+    assert asked["languages"] == 1 + VERSION_READ
 
 
 def test_countries_linked_to_a_currency_or_a_language(api, euro_and_german):
@@ -273,7 +273,7 @@ def test_a_fully_linked_filter_and_its_rows_share_one_check(api, euro_and_german
 
     assert body["count"] == 5
     assert {country["fully_linked"] for country in body["results"]} == {True}
-    assert (asked["currencies"], asked["languages"]) == (1, 1)
+    assert (asked["currencies"], asked["languages"]) == (1 + VERSION_READ, 1 + VERSION_READ)
 
 
 @pytest.mark.parametrize("ordering", ["currency_code", "-currency_code"])

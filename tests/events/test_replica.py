@@ -7,7 +7,7 @@ import pytest
 
 from currencies.adapters import ReplicaCurrencyDirectory
 from currencies.public import Currency, CurrencyEvent, DepartmentUnavailable
-from project.kernel.models import ReplicaRecord
+from project.kernel.models import ReplicaRecord, ReplicaVersion
 from project.kernel.replica import apply_events, replica_is_empty
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -46,6 +46,16 @@ def test_a_repeated_event_changes_nothing():
     apply_events("currencies", [event(1, "Euro")])
     assert apply_events("currencies", [event(1, "Euro"), event(1, "Euro")]) == 0
     assert ReplicaRecord.objects.count() == 1
+
+
+def test_the_replica_version_grows_by_the_changes_applied():
+    """What an answer read from the replica is tagged with (project/kernel/conditional.py)."""
+    assert apply_events("currencies", [event(3, "Euro"), event(4, "Franc", code="CHF")]) == 2
+    # Repeated and older events change nothing, and leave the version.
+    assert apply_events("currencies", [event(3, "Euro"), event(2, "Old euro")]) == 0
+    assert apply_events("currencies", [event(5, "Euro (EU)")]) == 1
+
+    assert ReplicaVersion.objects.get(department="currencies").version == 3
 
 
 def test_a_deletion_is_kept_against_older_events_and_undone_only_by_newer_ones():

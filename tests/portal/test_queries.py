@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from portal import pages
 from tests.factories import CountryFactory
 from tests.portal.conftest import linked_countries
+from tests.queries import VERSION_READ
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -71,7 +72,8 @@ def test_country_page_queries_do_not_depend_on_the_data(client):
     many = queries_per_alias(client, f"/countries/{country.code}/")
 
     assert many == few
-    assert many == {"default": 0, "countries": 1, "currencies": 1, "languages": 1}
+    one = 1 + VERSION_READ
+    assert many == {"default": 0, "countries": one, "currencies": one, "languages": one}
 
 
 @pytest.mark.parametrize(
@@ -91,9 +93,9 @@ def test_currency_and_language_pages_queries_do_not_depend_on_the_data(client, p
     assert many == few
     assert many == {
         "default": 0,
-        "countries": 1,
-        "currencies": 1 if department == "currencies" else 0,
-        "languages": 1 if department == "languages" else 0,
+        "countries": 1 + VERSION_READ,
+        "currencies": 1 + VERSION_READ if department == "currencies" else 0,
+        "languages": 1 + VERSION_READ if department == "languages" else 0,
     }
 
 

@@ -1,5 +1,6 @@
 import json
 import os
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -99,6 +100,13 @@ def department_tokens(topology: LocalSplit) -> dict[str, str]:
         ).splitlines()[-1]
         for department in DEPARTMENTS
     }
+
+
+def department_calls(topology: LocalSplit, request_id: str) -> dict[str, list[str]]:
+    """The paths each department service logged for requests with that ID, once each has had
+    time to flush its log line."""
+    time.sleep(0.5)
+    return {service: logged_paths(topology, service, request_id) for service in DEPARTMENTS}
 
 
 def logged_paths(topology: LocalSplit, service: str, request_id: str) -> list[str]:

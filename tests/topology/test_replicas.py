@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from tests.flows import api_write, create_and_link_quenzaland
-from tests.topology.conftest import department_tokens, logged_paths, split_of_its_own
+from tests.topology.conftest import department_calls, department_tokens, split_of_its_own
+from tests.topology.test_conditional_split import revisit
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,18 @@ def portal_home(split, **headers: str) -> requests.Response:
     return response
 
 
+def rename(split, tokens: dict[str, str], department: str, code: str, name: str) -> None:
+    with requests.Session() as http:
+        renamed = api_write(
+            http,
+            f"{split.url(department)}/api/{department}/{code}/",
+            tokens[department],
+            {"name": name},
+            method="PATCH",
+        )
+    assert renamed.status_code == 200, renamed.text
+
+
 def replicated_currency_codes(split) -> set[str]:
     """Every currency code the portal lists, page after page."""
     codes: set[str] = set()
@@ -70,14 +83,7 @@ def owned_currency_codes(split) -> set[str]:
 def test_a_rename_reaches_the_portal_and_the_answer_says_how_old_it_is(
     replicated, tokens, linked_country
 ):
-    renamed = api_write(
-        requests.Session(),
-        f"{replicated.url('currencies')}/api/currencies/KZQ/",
-        tokens["currencies"],
-        {"name": "Quetzal Crown (renamed)"},
-        method="PATCH",
-    )
-    assert renamed.status_code == 200
+    rename(replicated, tokens, "currencies", "KZQ", "Quetzal Crown (renamed)")
     wait_for(lambda: "Quetzal Crown (renamed)" in portal_home(replicated).text)
     as_of = datetime.fromisoformat(portal_home(replicated).headers["X-Replica-Updated-At"])
     assert abs((datetime.now(as_of.tzinfo) - as_of).total_seconds()) < 60
@@ -106,12 +112,23 @@ def test_a_portal_page_makes_at_most_one_call_to_another_service(
         f"{replicated.url('portal')}{path}", headers={"X-Request-ID": request_id}, timeout=10
     )
     assert answer.status_code == 200
-    time.sleep(0.5)  # let each service flush its log line
-    made = {
-        service: logged_paths(replicated, service, request_id)
-        for service in ("countries", "currencies", "languages")
-    }
+    made = department_calls(replicated, request_id)
     assert made == {"countries": calls, "currencies": [], "languages": []}
+
+
+def test_a_rename_changes_the_portal_tag_once_the_replica_has_it(
+    replicated, tokens, linked_country
+):
+    url = f"{replicated.url('portal')}/"
+    tag = portal_home(replicated).headers["ETag"]
+
+    rename(replicated, tokens, "languages", "QZ", "Quenya (renamed)")
+    wait_for(lambda: revisit(url, tag).status_code == 200)
+
+    home = portal_home(replicated)
+    assert "Quenya (renamed)" in home.text
+    assert home.headers["ETag"] != tag
+    assert revisit(url, home.headers["ETag"]).status_code == 304
 
 
 @pytest.fixture(scope="class")
@@ -147,6 +164,21 @@ class TestOwnersDown:
             assert "Quenzaland" in page.text and "Quetzal Crown" in page.text
             assert "unavailable right now" not in page.text
         assert "The country department is unavailable right now." in home.text
+
+    def test_a_revisit_is_a_304_that_asks_one_other_service(self, replicated, owners_stopped):
+        url = f"{replicated.url('portal')}/"
+        tag = portal_home(replicated).headers["ETag"]
+        request_id = f"revisit-{uuid.uuid4()}"
+
+        answer = revisit(url, tag, request_id)
+
+        assert answer.status_code == 304
+        # Its replicas' versions read here; countries asked for its data's and its replicas'.
+        assert department_calls(replicated, request_id) == {
+            "countries": ["/api/countries/data-versions/"],
+            "currencies": [],
+            "languages": [],
+        }
 
     def test_a_link_write_answers_503_and_saves_nothing(self, replicated, tokens, owners_stopped):
         url = f"{replicated.url('countries')}/api/countries/QZ/"
