@@ -164,9 +164,14 @@ def test_quick_comparison_end_to_end(tmp_path):
         "currency_names_shown": True,
         "says_unavailable": False,
     }
-    for floor in ("floor", "stack_floor"):
+    for floor in ("floor", "stack_floor", "revisit_floor"):
         assert run[floor]["requests"] > 0 and run[floor]["errors"] == 0, run[floor]
         assert len(run[floor]["repetitions"]) == 2  # interleaved with the topologies
+    for topology in TOPOLOGIES:
+        # Every revisit was a 304: headers alone, where the page is tens of kilobytes.
+        measured = run["results"][topology]
+        assert measured["revisit"]["bytes_per_response"] < 1_000 < run["portal_page_bytes"]
+        assert measured["portal"]["bytes_per_response"] > run["portal_page_bytes"]
     for way in ("in_process", "http"):
         assert run["port_call"][way]["calls"] >= 1_000
         assert run["port_call"][way]["p50_ms"] > 0
@@ -181,6 +186,8 @@ def test_quick_comparison_end_to_end(tmp_path):
     assert "Open loop: the portal at fixed arrival rates" in done.stdout
     assert "| floor: minimal Django" in done.stdout
     assert "| stack floor: product middleware" in done.stdout
+    assert "| revisit | floor: minimal Django" in done.stdout
+    assert any(t["target"].startswith("monolith revisit (304) req/s") for t in result["targets"])
 
 
 def test_a_traced_comparison_says_where_a_portal_page_spent_its_time(tmp_path):

@@ -13,16 +13,27 @@ from project.bench.compare.run import targets
 
 
 @contextmanager
-def loopback_server(delay: float = 0.0, status: int = 200, keep_alive: bool = True):
+def loopback_server(
+    delay: float = 0.0,
+    status: int = 200,
+    keep_alive: bool = True,
+    body: bytes = b"ok",
+    not_modified_for: str | None = None,
+):
     """With keep_alive=False each connection is closed after one answer, unannounced, as a
-    server's keep-alive timeout closes an idle one."""
+    server's keep-alive timeout closes an idle one. A request sending `not_modified_for` in
+    If-None-Match gets a 304 without a body."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the sessions expect
 
         def do_GET(self):
             time.sleep(delay)
-            body = b"ok"
+            if not_modified_for and self.headers.get("If-None-Match") == not_modified_for:
+                self.send_response(304)
+                self.end_headers()
+                self.close_connection = not keep_alive
+                return
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -197,6 +208,19 @@ def test_wrk_measures_a_loopback_server_and_says_what_it_cost():
     assert result.requests > 0 and result.errors == 0
     assert 0 < result.p50_ms <= result.p99_ms <= result.max_ms
     assert 0 < cpu_seconds < 5
+
+
+def test_wrk_sends_the_headers_given_and_counts_the_bytes_of_each_answer():
+    tag = 'W/"quoted \\"tag\\" : a@b=1;c~d=2"'
+    with loopback_server(body=b"x" * 10_000, not_modified_for=tag) as url:
+        built, _cpu = wrk.drive(url, ["/"], concurrency=1, duration=1, max_requests=50)
+        revisited, _cpu = wrk.drive(
+            url, ["/"], concurrency=1, duration=1, max_requests=50, headers={"If-None-Match": tag}
+        )
+
+    assert built.errors == revisited.errors == 0
+    assert (built.bytes_per_response or 0) > 10_000
+    assert 0 < (revisited.bytes_per_response or 0) < 200  # a 304: status line and headers
 
 
 def test_wrk_counts_an_unexpected_status_as_an_error():

@@ -42,6 +42,9 @@ class LoadResult:
     mean_ms: float
     max_ms: float
     first_error: str | None = None  # the first unexpected answer, for the report
+    # What wrk read per answer, headers included (a 304 is headers alone); not counted by the
+    # Python driver.
+    bytes_per_response: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

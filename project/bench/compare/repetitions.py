@@ -6,7 +6,10 @@ the same way; a target is met only when every repetition meets it."""
 import statistics
 
 # What each repetition measured and the summary takes the median of.
-SUMMARISED = ("rps", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_ms", "client_cpu_share")
+SUMMARISED = (
+    "rps", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_ms", "client_cpu_share",
+    "bytes_per_response",
+)  # fmt: skip
 RATIO_KEYS = ("rps", "p50_ms", "p95_ms", "p99_ms")
 
 

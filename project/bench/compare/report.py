@@ -5,7 +5,13 @@ import logging
 import shutil
 from pathlib import Path
 
-from project.bench.compare.run import SPLIT_TOPOLOGIES, TOPOLOGIES, TOPOLOGY_NAMES, breakdown_line
+from project.bench.compare.run import (
+    FLOOR_SCENARIOS,
+    SPLIT_TOPOLOGIES,
+    TOPOLOGIES,
+    TOPOLOGY_NAMES,
+    breakdown_line,
+)
 
 TOPOLOGY_COLOURS = {
     "monolith": "#3b6ea8",
@@ -226,10 +232,11 @@ def format_table(result: dict) -> str:
                     _ratio_cell(ratio.get("p50_ms"), ratio.get("p50_ms_range")),
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
-        for key, label in FLOORS.items():
-            if run.get(key):
-                cells = ["portal", label, *_measured_cells(run[key]), "", ""]
-                lines.append("| " + " | ".join(cells) + " |")
+        for scenario, floors in FLOOR_SCENARIOS.items():
+            for name, key in floors.items():
+                if run.get(key):
+                    cells = [scenario, FLOORS[name], *_measured_cells(run[key]), "", ""]
+                    lines.append("| " + " | ".join(cells) + " |")
         for name in TOPOLOGY_NAMES:
             for scenario, row in run["results"][name].items():
                 if row.get("first_error"):
@@ -297,8 +304,9 @@ def write_chart(result: dict, path: Path) -> None:
     width = 0.8 / (len(TOPOLOGIES) + len(FLOORS))
     for column, run in enumerate(runs):
         series = {name: [run["results"][name].get(s) for s in scenarios] for name in TOPOLOGIES}
-        for key in FLOORS:
-            series[key] = [run.get(key) if s == "portal" else None for s in scenarios]
+        for name in FLOORS:
+            keys = [FLOOR_SCENARIOS.get(s, {}).get(name) for s in scenarios]
+            series[name] = [run.get(key) if key else None for key in keys]
         for row, (key, label) in enumerate((("rps", "requests/s"), ("p50_ms", "p50 latency, ms"))):
             ax = axes[row][column]
             for offset, (name, values) in enumerate(series.items()):

@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from project.bench.compare.load import LoadResult
@@ -18,6 +19,7 @@ from project.bench.compare.load import LoadResult
 # The paths are cycled in order; a path list keeps a detail scenario off any one record.
 SCRIPT = """
 local paths = {%(paths)s}
+local headers = {%(headers)s}
 local max_requests = %(max_requests)d
 local sent = 0
 request = function()
@@ -25,14 +27,15 @@ request = function()
   if sent > max_requests then
     wrk.thread:stop()
   end
-  return wrk.format("GET", paths[(sent - 1) %% #paths + 1])
+  return wrk.format("GET", paths[(sent - 1) %% #paths + 1], headers)
 end
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write("RESULT ", string.format(
-    '{"requests": %%d, "duration_us": %%d, "status_errors": %%d, "socket_errors": %%d,'
+    '{"requests": %%d, "bytes": %%d, "duration_us": %%d, "status_errors": %%d,'
+    .. ' "socket_errors": %%d,'
     .. ' "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "mean_us": %%f, "max_us": %%d}\\n',
-    summary.requests, summary.duration, errors.status,
+    summary.requests, summary.bytes, summary.duration, errors.status,
     errors.connect + errors.read + errors.write + errors.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     latency.mean, latency.max))
@@ -42,10 +45,11 @@ end
 
 @dataclass(frozen=True)
 class Paths:
-    """What wrk sends: GET each path on `base_url`, in turn."""
+    """What wrk sends: GET each path on `base_url`, in turn, with `headers`."""
 
     base_url: str
     paths: list[str]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class WrkMissing(RuntimeError):
@@ -60,15 +64,28 @@ def wrk_binary() -> str:
 
 
 def drive(
-    base_url: str, paths: list[str], *, concurrency: int, duration: float, max_requests: int
+    base_url: str,
+    paths: list[str],
+    *,
+    concurrency: int,
+    duration: float,
+    max_requests: int,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[LoadResult, float]:
-    """GET `paths` (cycled) on `base_url`; answers the result and wrk's CPU seconds."""
+    """GET `paths` (cycled) on `base_url`, with `headers`; answers the result and wrk's CPU
+    seconds."""
     if concurrency < 1 or duration <= 0 or max_requests < 1 or not paths:
         raise ValueError("concurrency, duration, max_requests and paths must be positive")
+    # JSON strings are Lua string literals too (quotes and backslashes escaped alike).
     lua_paths = ", ".join(json.dumps(path) for path in paths)
+    lua_headers = ", ".join(
+        f"[{json.dumps(name)}] = {json.dumps(value)}" for name, value in (headers or {}).items()
+    )
     with tempfile.TemporaryDirectory(prefix="wrk-") as tmp:
         script, output = Path(tmp) / "script.lua", Path(tmp) / "output"
-        script.write_text(SCRIPT % {"paths": lua_paths, "max_requests": max_requests})
+        script.write_text(
+            SCRIPT % {"paths": lua_paths, "headers": lua_headers, "max_requests": max_requests}
+        )
         command = [
             wrk_binary(), "--threads", "1", "--connections", str(concurrency),
             "--duration", f"{max(1, round(duration))}s", "--timeout", "30s",
@@ -104,6 +121,9 @@ def drive(
         p99_ms=round(found["p99_us"] / 1000, 2),
         mean_ms=round(found["mean_us"] / 1000, 2),
         max_ms=round(found["max_us"] / 1000, 2),
+        bytes_per_response=(
+            round(found["bytes"] / found["requests"], 1) if found["requests"] else None
+        ),
         first_error=(
             f"{found['status_errors']} answers not 2xx/3xx, {found['socket_errors']} socket errors"
             if errors
