@@ -14,15 +14,20 @@ without the header) marks the answer degraded: it gets no tag, since nothing cou
 it would be whole again.
 """
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from project.kernel.outbox import DataVersion
 
 HEADER = "X-Data-Versions"
 MAX_SOURCES = 16  # more than any answer reads: a longer list is not one of ours
@@ -93,18 +98,23 @@ def parse_sources(text: str) -> list[Source]:
 
 def local_version(source: Source) -> int:
     """The version now of a source this process holds (`Source.read_here`)."""
-    from project.kernel.models import ReplicaVersion  # noqa: PLC0415 - models need the registry
-    from project.kernel.outbox import DataVersion  # noqa: PLC0415
+    from project.kernel.models import ReplicaVersion, read_version  # noqa: PLC0415 - needs apps
 
     if source.replica:
-        versions = ReplicaVersion.objects.filter(department=source.department)
-        return next(iter(versions.values_list("version", flat=True)), 0)
-    (owned,) = [
+        return read_version(ReplicaVersion, "department", source.department)
+    return _data_version_of(source.department).current()
+
+
+@functools.cache
+def _data_version_of(department: str) -> "type[DataVersion]":
+    from project.kernel.outbox import DataVersion  # noqa: PLC0415 - models need the registry
+
+    (model,) = [
         model
-        for model in apps.get_app_config(source.department).get_models()
+        for model in apps.get_app_config(department).get_models()
         if issubclass(model, DataVersion)
     ]
-    return owned.current()
+    return model
 
 
 class Reads:

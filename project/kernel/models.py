@@ -1,4 +1,4 @@
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F
 
 
@@ -55,3 +55,15 @@ def raise_version(model: type[models.Model], *, using: str, by: int = 1, **key: 
             model._default_manager.using(using).create(version=by, **key)
     except IntegrityError:  # another writer created it meanwhile: raise theirs
         raise_version(model, using=using, by=by, **key)
+
+
+def read_version(model: type[models.Model], column: str, value: int | str) -> int:
+    """The `version` of the row of `model` whose `column` is `value`; 0 where there is none.
+    Plain SQL: read on every revalidation of a tag (see `conditional`), where compiling the
+    ORM's query cost more CPU than running it."""
+    connection = connections[router.db_for_read(model)]
+    table, column = (connection.ops.quote_name(name) for name in (model._meta.db_table, column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE {column} = %s", [value])
+        row = cursor.fetchone()
+    return row[0] if row else 0

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from project.kernel import tracing
 from project.kernel.events import EventStream
-from project.kernel.models import raise_version
+from project.kernel.models import raise_version, read_version
 
 Change = Literal["created", "updated", "deleted"]
 
@@ -43,8 +43,7 @@ class DataVersion(models.Model):
     @classmethod
     def current(cls) -> int:
         """The version now; 0 before the first change."""
-        versions = cls._default_manager.filter(pk=SINGLE_ROW).values_list("version", flat=True)
-        return next(iter(versions), 0)
+        return read_version(cls, "id", SINGLE_ROW)
 
 
 class OutboxEvent(models.Model):
