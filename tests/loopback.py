@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 
 def closed_port_url() -> str:
@@ -27,20 +26,23 @@ class ScriptedServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def scripted_server(*answers: tuple[int, Any, float]) -> Iterator[ScriptedServer]:
-    """Serve each GET with the next of `answers`: (status, json_body, delay_seconds); the last
-    answer repeats. Yields the server; `.requests` lists (path, headers, client port)."""
+def scripted_server(*answers: tuple) -> Iterator[ScriptedServer]:
+    """Serve each GET with the next of `answers`: (status, json_body, delay_seconds), or with
+    a dict of headers to send too as a fourth; the last answer repeats. Yields the server;
+    `.requests` lists (path, headers, client port)."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like a real department
 
         def do_GET(self):
             server.requests.append((self.path, dict(self.headers), self.client_address[1]))
-            status, body, delay = answers[min(len(server.requests), len(answers)) - 1]
+            status, body, delay, *more = answers[min(len(server.requests), len(answers)) - 1]
             time.sleep(delay)
             payload = json.dumps(body).encode()
             try:
                 self.send_response(status)
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +22,31 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from project.kernel import data_versions
+from project.kernel import data_versions, deadlines
 from project.kernel.data_versions import Source, Versions
 from project.kernel.http import get_json
 from project.kernel.ports import DepartmentUnavailable, concurrently
 
+CHECK_SHARE = 1 / 3  # of SERVICE_READ_TIMEOUT, for the calls that check a tag's versions
 _RELEASE_FILES = {".py", ".html", ".mo", ".css", ".js", ".svg"}
 _NOT_RELEASED = {".git", ".venv", "var", "tests", "node_modules", "__pycache__"}
 
 
-@functools.cache
 def release() -> str:
-    """A digest of this release's code, templates, translations and static files, by name, size
-    and modification time: the same in every worker and every container of one image."""
+    """A digest of this release: its code, templates, translations and static files (by name,
+    size and modification time) and the packages installed, the same in every worker and
+    every container of one image. Once per process; the files on every request with DEBUG on
+    (`make run`, which reloads templates without restarting)."""
+    files = _files_digest() if settings.DEBUG else _files_once()
+    return hashlib.sha256(f"{files}{_packages_digest()}".encode()).hexdigest()
+
+
+def _files_digest() -> str:
     digest = hashlib.sha256()
     for directory, subdirectories, files in os.walk(settings.BASE_DIR):
         subdirectories[:] = sorted(d for d in subdirectories if d not in _NOT_RELEASED)
@@ -47,6 +56,15 @@ def release() -> str:
                 stat = path.stat()
                 digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
+
+
+_files_once = functools.cache(_files_digest)
+
+
+@functools.cache
+def _packages_digest() -> str:
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    return hashlib.sha256("\0".join(packages).encode()).hexdigest()
 
 
 def request_digest(request: HttpRequest, csrf_secret: str) -> str:
@@ -61,7 +79,8 @@ def request_digest(request: HttpRequest, csrf_secret: str) -> str:
         request.headers.get("Authorization", ""),
         csrf_secret,  # a page's forms carry a token made from it
     ]
-    return hashlib.sha256("\0".join(shaping).encode()).hexdigest()[:20]
+    # Keyed with SECRET_KEY: the tag shows nothing of the cookies and credentials it digests.
+    return salted_hmac("conditional-get", "\0".join(shaping), algorithm="sha256").hexdigest()[:20]
 
 
 def _digest_sent(request: HttpRequest) -> str:
@@ -129,10 +148,18 @@ def current_versions(sources: list[Source]) -> Versions | None:
     return versions
 
 
+def _revalidate_each_time(response: HttpResponseBase, *, private: bool) -> None:
+    """Keep, but ask again each time; a portal page in the browser's cache alone."""
+    if private:
+        patch_cache_control(response, no_cache=True, private=True)
+    else:
+        patch_cache_control(response, no_cache=True)
+
+
 def _not_modified(tag: str, *, private: bool) -> HttpResponse:
     response = HttpResponse(status=304)
     response["ETag"] = tag
-    patch_cache_control(response, no_cache=True, private=private)
+    _revalidate_each_time(response, private=private)
     return response
 
 
@@ -148,8 +175,12 @@ def conditional_get(
     over its own selectors), beside what it reads through ports. `private`: an answer for this
     user alone (a portal page), which no shared cache may keep."""
     sent = _tag_sent(request, _digest_sent(request))
-    if sent is not None and current_versions(list(sent[1])) == sent[1]:
-        return _not_modified(sent[0], private=private)
+    if sent is not None:
+        # A service that is slow to say its versions must not keep the answer waiting twice.
+        with deadlines.at_most(settings.SERVICE_READ_TIMEOUT * CHECK_SHARE):
+            current = current_versions(list(sent[1]))
+        if current == sent[1]:
+            return _not_modified(sent[0], private=private)
     with data_versions.recording() as reads:
         if owner is not None:
             data_versions.note_owner_read(owner)
@@ -157,7 +188,7 @@ def conditional_get(
     if response.status_code == 200 and not reads.degraded:
         response["ETag"] = _tag(_digests_built(request), reads.versions)
         response[data_versions.HEADER] = data_versions.format_versions(reads.versions)
-        patch_cache_control(response, no_cache=True, private=private)
+        _revalidate_each_time(response, private=private)
     return response
 
 
@@ -193,7 +224,7 @@ def data_versions_api(request: HttpRequest) -> JsonResponse:
     the version now of each source this service holds, for the services whose answers read
     them. A 400 names a source it does not hold."""
     try:
-        sources = data_versions.parse_sources(request.GET.get("sources", ""))
+        sources = list(dict.fromkeys(data_versions.parse_sources(request.GET.get("sources", ""))))
         elsewhere = [str(source) for source in sources if not source.read_here]
         if elsewhere:
             raise ValueError(f"This service does not hold {', '.join(elsewhere)}.")

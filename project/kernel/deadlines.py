@@ -11,6 +11,8 @@ of the portal giving up on countries too. Without the header (a browser, curl) t
 import contextvars
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 
@@ -35,6 +37,18 @@ def read_timeout() -> float:
     if deadline is None:
         return settings.SERVICE_READ_TIMEOUT
     return max(0.0, min(settings.SERVICE_READ_TIMEOUT, deadline - time.monotonic()))
+
+
+@contextmanager
+def at_most(seconds: float) -> Iterator[None]:
+    """The calls made inside the block wait `seconds` in all at the most (less where this
+    request's budget ends sooner)."""
+    deadline, current = time.monotonic() + seconds, _deadline.get()
+    token = _deadline.set(deadline if current is None else min(deadline, current))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 class TimeoutBudgetMiddleware:

@@ -3,8 +3,11 @@ the departments they read, a repeat request with it is a 304 without the answer 
 and a change in any department the answer read changes the tag. (The split topology's are in
 tests/topology/test_conditional_split.py.)"""
 
+import time
+
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from countries.services import country_update
 from currencies.models import Currency, CurrencyDataVersion
@@ -12,8 +15,10 @@ from currencies.services import currency_create, currency_update
 from languages.models import Language
 from languages.services import language_update
 from portal import pages
-from project.kernel import data_versions
+from project.kernel import conditional, data_versions, deadlines
+from project.topology import Topology
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
+from tests.loopback import scripted_server
 from tests.portal.test_degraded import ports_down
 from tests.queries import queries_per_alias
 
@@ -85,7 +90,15 @@ def test_a_client_that_keeps_no_cookies_gets_its_304_too(client, url):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_a_page_is_for_its_reader_alone(client, url):
-    assert "private" in client.get(url)["Cache-Control"]
+    assert client.get(url)["Cache-Control"] == "no-cache, private"
+
+
+@pytest.mark.parametrize("url", API_READS)
+def test_an_api_read_may_be_kept_by_any_cache_that_asks_again(client, url):
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert first["Cache-Control"] == again["Cache-Control"] == "no-cache"
 
 
 def test_a_304_reads_the_data_versions_and_builds_nothing(client, monkeypatch):
@@ -146,6 +159,18 @@ def test_a_new_record_changes_the_tag_of_a_list(client):
     currency_create(code="EUR", name="Euro")
 
     assert client.get("/currencies/", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_with_debug_on_a_changed_template_changes_the_release(settings, tmp_path):
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    template = tmp_path / "page.html"
+    template.write_text("<p>before</p>")
+    before = conditional.release()
+
+    template.write_text("<p>after, longer</p>")
+
+    assert conditional.release() != before
 
 
 def test_a_rolled_back_change_leaves_the_version(client):
@@ -239,6 +264,47 @@ def test_the_data_versions_of_a_service(client):
     assert answer.status_code == 200
     assert answer.json() == {"currencies@all": 2, "languages@all": 0}
     assert "no-store" in answer["Cache-Control"]
+
+
+def test_a_source_named_twice_is_read_once(client):
+    with queries_per_alias() as counts:
+        answer = client.get(
+            "/api/currencies/data-versions/", {"sources": ";".join(["currencies@all"] * 16)}
+        )
+
+    assert answer.json() == {"currencies@all": 0}
+    assert counts["currencies"] == 1
+
+
+def test_a_check_of_the_versions_waits_a_third_of_the_read_timeout_at_most(api):
+    """A service that is slow to say its versions keeps a revisit waiting for a while, not for
+    a whole read timeout before the answer is built as well."""
+    euro = {"count": 1, "next": None, "previous": None, "results": [{"code": "CHF", "name": "F"}]}
+    german = {"count": 1, "next": None, "previous": None, "results": [{"code": "de", "name": "G"}]}
+    said = {data_versions.HEADER: "currencies@currencies=1"}
+    with (
+        scripted_server((200, euro, 0, said), (200, {}, 2.5), (200, euro, 0, said)) as currencies,
+        scripted_server(
+            (200, german, 0, {data_versions.HEADER: "languages@languages=1"}),
+            (200, {"languages@languages": 1}, 0),
+            (200, german, 0, {data_versions.HEADER: "languages@languages=1"}),
+        ) as languages,
+    ):
+        topology = Topology(
+            service="countries",
+            service_urls={"currencies": currencies.url, "languages": languages.url},
+        )
+        with override_settings(TOPOLOGY=topology, SERVICE_READ_TIMEOUT=3.0):
+            tag = api.get("/api/linked-countries/")["ETag"]
+            started = time.monotonic()
+            answer = api.get("/api/linked-countries/", headers={"If-None-Match": tag})
+            elapsed = time.monotonic() - started
+
+    assert answer.status_code == 200  # built again: the check could not say
+    (path, check, _port) = currencies.requests[1]
+    assert path.startswith("/api/currencies/data-versions/")
+    assert float(check[deadlines.HEADER]) <= 1.0
+    assert elapsed < 2.5
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ from django.db import connections, router, transaction
 from countries.models import Country, CountryOutbox
 from countries.search import country_search_key
 from currencies.public import get_currency_directory
+from project.kernel.models import raise_version
 from project.kernel.names import set_names
+from project.kernel.outbox import SINGLE_ROW
 
 # Synthetic countries get 3-character codes with at least one digit: never an ISO code, never
 # one the write scenario creates (3 letters), and 29,080 of them.
@@ -46,6 +48,7 @@ def seed_countries(target: int) -> dict:
         Country.objects.bulk_create(new, batch_size=2000)
         events = [CountryOutbox.event_for("created", country) for country in new]
         CountryOutbox.objects.bulk_create(events, batch_size=2000)
+        raise_version(CountryOutbox.versions, using=alias, pk=SINGLE_ROW)
     # As a database in use would be: planner statistics current, the visibility map set.
     connection = connections[alias]
     if connection.vendor == "postgresql":
