@@ -7,7 +7,9 @@ from countries.models import Country, CountryDataVersion, CountryOutbox
 from project.bench.compare.seeding import seed_countries
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 
-pytestmark = pytest.mark.django_db(databases="__all__")
+# Outside a test transaction: on PostgreSQL the seeding ends with VACUUM ANALYZE, as the
+# comparison's databases are in autocommit.
+pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 
 def test_seeding_writes_an_event_per_country_and_raises_the_data_version():
