@@ -224,7 +224,7 @@ def data_versions_api(request: HttpRequest) -> JsonResponse:
     the version now of each source this service holds, for the services whose answers read
     them. A 400 names a source it does not hold."""
     try:
-        sources = list(dict.fromkeys(data_versions.parse_sources(request.GET.get("sources", ""))))
+        sources = data_versions.parse_sources(request.GET.get("sources", ""))
         elsewhere = [str(source) for source in sources if not source.read_here]
         if elsewhere:
             raise ValueError(f"This service does not hold {', '.join(elsewhere)}.")

@@ -89,11 +89,12 @@ def parse_versions(text: str) -> Versions:
 
 
 def parse_sources(text: str) -> list[Source]:
-    """Sources separated by semicolons, at most MAX_SOURCES; ValueError for anything else."""
+    """Sources separated by semicolons, at most MAX_SOURCES, each once; ValueError for
+    anything else."""
     items = [item for item in text.split(";") if item]
     if not items or len(items) > MAX_SOURCES:
         raise ValueError(f"Name 1 to {MAX_SOURCES} sources, separated by semicolons.")
-    return [Source.parse(item) for item in items]
+    return list(dict.fromkeys(Source.parse(item) for item in items))
 
 
 def local_version(source: Source) -> int:
@@ -151,8 +152,10 @@ def recording() -> Iterator[Reads]:
 
 def _note_local(department: str, *, replica: bool) -> None:
     reads = _reads.get()
+    if reads is None:  # a read outside a conditional answer (the admin, the v1 API)
+        return
     source = Source(department, settings.TOPOLOGY.service, replica)
-    if reads is not None and not reads.noted(source):  # once per answer: one query
+    if not reads.noted(source):  # once per answer: one query
         reads.note(source, local_version(source))
 
 
