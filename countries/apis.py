@@ -11,6 +11,7 @@ from countries.adapters import linked_country_dto
 from countries.models import Country
 from countries.public import LINKED_ORDERINGS, Link, LinkedCountry
 from countries.selectors import (
+    COUNTRY_FIELDS,
     LinkCheck,
     check_all_links,
     check_links_of,
@@ -52,9 +53,6 @@ class CountryOutputSerializer(serializers.Serializer):
     )
 
 
-_COUNTRY_FIELDS = ("code", "name", "names", "currency_code", "language_code")
-
-
 def _with_fully_linked(rows: list[dict], links: LinkCheck | None = None) -> list[dict]:
     """Country rows as CountryOutputSerializer documents them: their links checked with the
     currency and language departments, one batched call each (unless `links` has them)."""
@@ -66,7 +64,7 @@ def _with_fully_linked(rows: list[dict], links: LinkCheck | None = None) -> list
 
 
 def _country_json(country: Country) -> dict:
-    row = {field: getattr(country, field) for field in _COUNTRY_FIELDS}
+    row = {field: getattr(country, field) for field in COUNTRY_FIELDS}
     return _with_fully_linked([row])[0]
 
 
@@ -134,7 +132,7 @@ class CountryListCreateApi(APIView):
         # Filtered by fully_linked: the rows say what the filter saw, from one check.
         links = None if filters.validated_data["fully_linked"] is None else check_all_links()
         countries = country_list(**filters.validated_data, links=links)
-        rows = countries.values(*_COUNTRY_FIELDS)
+        rows = countries.values(*COUNTRY_FIELDS)
         return paginated_response(request, self, rows, lambda page: _with_fully_linked(page, links))
 
     @extend_schema(
@@ -288,7 +286,7 @@ class LinkedCountryListApi(APIView):
         search, language = (filters.validated_data.get(key) for key in ("search", "language"))
         if search and not_linked:
             matches = linked.not_fully_linked(search=search, language=language)
-            rows = list(matches[:not_linked].values(*_COUNTRY_FIELDS))
+            rows = list(matches[:not_linked].values(*COUNTRY_FIELDS))
             summary["not_fully_linked"] = {
                 "results": _with_fully_linked(rows, linked.links),
                 "count": matches.count(),

@@ -13,6 +13,8 @@ from project.kernel.ports import ask_departments
 from project.kernel.queries import filter_code_and_name, get_by_code, ordered
 
 _LINKS_SET = Q(currency_code__isnull=False, language_code__isnull=False)
+# What a country shows; not its search and sort keys, which a page would only decode.
+COUNTRY_FIELDS = ("code", "name", "names", "currency_code", "language_code")
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,7 @@ def check_links(currency_codes: Iterable[str], language_codes: Iterable[str]) ->
 
 def check_all_links() -> LinkCheck:
     """The check of every link a fully linked country has (each distinct code once)."""
-    return check_links(
-        _distinct_linked_codes("currency_code", "language_code"),
-        _distinct_linked_codes("language_code", "currency_code"),
-    )
+    return check_links(*_distinct_linked_codes())
 
 
 def check_links_of(links: Iterable[tuple[str | None, str | None]]) -> LinkCheck:
@@ -149,32 +148,51 @@ class LinkedCountries:
         )
 
 
-# Each distinct code once, skipping through the link column's index from one code to the next.
-# A plain SELECT DISTINCT reads every fully linked country; neither PostgreSQL 15 nor SQLite
-# skips through an index by itself. Column names come from this module, never from a request.
+# Each distinct code of both link columns, skipping through each column's index from one code
+# to the next, in one statement. A plain SELECT DISTINCT reads every fully linked country;
+# neither PostgreSQL 15 nor SQLite skips through an index by itself. Names come from this
+# module, never from a request.
 _DISTINCT_LINKED_CODES = """
-WITH RECURSIVE codes(code) AS (
+WITH RECURSIVE currency_codes(code) AS (
+    {currency_skip}
+), language_codes(code) AS (
+    {language_skip}
+)
+SELECT 'currency', code FROM currency_codes WHERE code IS NOT NULL
+UNION ALL
+SELECT 'language', code FROM language_codes WHERE code IS NOT NULL
+"""
+_SKIP_THROUGH = """
     SELECT MIN({column}) FROM {table} WHERE {column} IS NOT NULL AND {other} IS NOT NULL
     UNION ALL
     SELECT (
-        SELECT MIN({column}) FROM {table} WHERE {column} > codes.code AND {other} IS NOT NULL
+        SELECT MIN({column}) FROM {table} WHERE {column} > {codes}.code AND {other} IS NOT NULL
     )
-    FROM codes WHERE codes.code IS NOT NULL
-)
-SELECT code FROM codes WHERE code IS NOT NULL
+    FROM {codes} WHERE {codes}.code IS NOT NULL
 """
 
 
-def _distinct_linked_codes(column: str, other: str) -> set[str]:
-    """The distinct values of link `column` among the countries whose `other` link is set."""
+def _distinct_linked_codes() -> tuple[set[str], set[str]]:
+    """The distinct currency codes and language codes of the countries with both links set."""
     connection = connections[router.db_for_read(Country)]
     quote = connection.ops.quote_name
-    sql = _DISTINCT_LINKED_CODES.format(
-        table=quote(Country._meta.db_table), column=quote(column), other=quote(other)
+    table, currency, language = (
+        quote(name) for name in (Country._meta.db_table, "currency_code", "language_code")
     )
+    sql = _DISTINCT_LINKED_CODES.format(
+        currency_skip=_SKIP_THROUGH.format(
+            table=table, column=currency, other=language, codes="currency_codes"
+        ),
+        language_skip=_SKIP_THROUGH.format(
+            table=table, column=language, other=currency, codes="language_codes"
+        ),
+    )
+    found: dict[str, set[str]] = {"currency": set(), "language": set()}
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return {code for (code,) in cursor.fetchall()}
+        for link, code in cursor.fetchall():
+            found[link].add(code)
+    return found["currency"], found["language"]
 
 
 def linked_countries(
@@ -199,7 +217,7 @@ def linked_countries(
             filter_code_and_name(Country.objects.filter(resolvable), search=search, codes=codes),
             ordering,
             language=language,
-        ),
+        ).only(*COUNTRY_FIELDS),
         currencies=links.currencies or {},
         languages=links.languages or {},
         unavailable=links.unavailable,

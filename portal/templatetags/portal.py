@@ -1,9 +1,12 @@
-"""Template tags for the portal's hot loops, where an {% include %} per row is too slow."""
+"""Template tags for the portal's hot loops, where an {% include %} or a `{% url %}` per row is
+too slow."""
+
+import functools
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
 from project.kernel.names import active_language, name_in
@@ -30,26 +33,65 @@ def names_per_language(record) -> list[tuple[str, str, str]]:
 _RECORD_URLS = {"currencies": "portal-currency", "languages": "portal-language"}
 
 
+@functools.lru_cache(maxsize=4096)
+def _record_path(script_prefix: str, url_name: str, code: str) -> str:
+    # `reverse` reads the script prefix itself: the key only tells the prefixes apart.
+    return reverse(url_name, args=[code])
+
+
+def page_url(url_name: str, code: str) -> str:
+    """The page `url_name` of the record `code`, reversed once per code: a page of countries
+    names several hundred such URLs, and each `reverse` walks the URL patterns."""
+    return _record_path(get_script_prefix(), url_name, code)
+
+
 @register.simple_tag
 def record_url(department: str, code: str) -> str:
     """The page of a currency or a language (`department` says which)."""
-    return reverse(_RECORD_URLS[department], args=[code])
+    return page_url(_RECORD_URLS[department], code)
 
 
-@register.filter
-def link_label(link, department: str) -> str:
-    """A currency or language of a linked country, linked to its page: its name and code, or
-    the code alone while its department cannot tell the name."""
+@register.simple_tag
+def country_url(code: str) -> str:
+    return page_url("portal-country", code)
+
+
+def _link_cell(link, department: str, language: str | None) -> str:
+    """A currency or language of a linked country, linked to its page: its name in `language`
+    and its code, or the code alone while its department cannot tell the name."""
     url = record_url(department, link.code)
     if link.name:
         return format_html(
-            '<a href="{}">{}</a> <code class="code">{}</code>', url, local_name(link), link.code
+            '<a href="{}">{}</a> <code class="code">{}</code>',
+            url,
+            name_in(language, link.name, link.names),
+            link.code,
         )
     return format_html(
         '<a href="{}"><code class="code">{}</code></a> <span class="muted">{}</span>',
         url,
         link.code,
         gettext("name unavailable"),
+    )
+
+
+@register.simple_tag
+def linked_country_rows(countries) -> str:
+    """The rows of the home page's table: code, name, currency and language of each country."""
+    language = active_language()
+    return format_html_join(
+        "\n",
+        '<tr><td><code>{}</code></td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                country.code,
+                country_url(country.code),
+                name_in(language, country.name, country.names),
+                _link_cell(country.currency, "currencies", language),
+                _link_cell(country.language, "languages", language),
+            )
+            for country in countries
+        ),
     )
 
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import set_script_prefix
 
 from tests.factories import CountryFactory, CurrencyFactory, LanguageFactory
 from tests.portal.conftest import linked_countries
@@ -54,6 +55,21 @@ def test_home_links_each_currency_and_language_to_its_page(client, europe):
 
     assert '<a href="/currencies/CHF/">Swiss franc</a> <code class="code">CHF</code>' in html
     assert '<a href="/languages/fr/">French</a> <code class="code">fr</code>' in html
+
+
+def test_home_links_keep_the_script_prefix_the_portal_is_served_under(client, europe):
+    client.get("/")  # the links reversed once without a prefix
+
+    set_script_prefix("/portal/")  # as a WSGI server mounting the site under /portal sets it
+    try:
+        html = client.get("/").text
+    finally:
+        set_script_prefix("/")
+
+    assert '<a href="/portal/countries/DE/">Germany</a>' in html
+    assert '<a href="/portal/currencies/CHF/">Swiss franc</a>' in html
+    assert '<a href="/portal/languages/fr/">French</a>' in html
+    assert '<a href="/countries/DE/">' not in html
 
 
 def test_home_sorts_countries_by_name(client, europe):
