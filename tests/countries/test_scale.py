@@ -104,3 +104,19 @@ def test_the_home_page_asks_as_many_queries_at_25000_countries_as_at_one(client,
     add_countries(COUNTRIES)
 
     assert queries_per_alias(client, url) == few
+
+
+def test_a_lookup_of_many_codes_binds_them_as_one_array_and_reads_the_code_index(germany):
+    add_countries(COUNTRIES)
+    letters = ("".join(chars) for chars in itertools.product(string.ascii_lowercase, repeat=3))
+    wanted = ["de", *itertools.islice(letters, 300)]  # Germany, and 300 codes no country has
+
+    with CaptureQueriesContext(connections["countries"]) as captured:
+        found = list(country_list(codes=wanted).values_list("code", flat=True))
+
+    assert found == ["DE"]
+    (query,) = captured.captured_queries
+    assert "= ANY(" in query["sql"] and " IN (" not in query["sql"], query["sql"]
+    explained = plan(country_list(codes=wanted))
+    assert "countries_country_code" in explained, explained
+    assert "Seq Scan" not in explained, explained
