@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 from django.views.decorators.cache import never_cache
@@ -149,11 +149,15 @@ def current_versions(sources: list[Source]) -> Versions | None:
 
 
 def _revalidate_each_time(response: HttpResponseBase, *, private: bool) -> None:
-    """Keep, but ask again each time; a portal page in the browser's cache alone."""
+    """Keep, but ask again each time; a portal page in the browser's cache alone. The tag is
+    made from the cookies too (`request_digest`), so the answer and its 304 alike vary by
+    them: a 304 must say what its 200 would (RFC 9110, 15.4.5), and a 304 touches no session
+    for the session middleware to say it."""
     if private:
         patch_cache_control(response, no_cache=True, private=True)
     else:
         patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
 
 
 def _not_modified(tag: str, *, private: bool) -> HttpResponse:

@@ -80,6 +80,22 @@ def test_a_repeat_request_with_the_tag_is_not_modified(client, url):
     assert again["ETag"] == tag
 
 
+def vary(response) -> set[str]:
+    return {header.strip().lower() for header in response.get("Vary", "").split(",")} - {""}
+
+
+@pytest.mark.parametrize("url", PAGES + API_READS)
+def test_a_304_varies_by_what_the_answer_varies_by(client, url):
+    """A cache that keeps the answer must key it as the 200 said (RFC 9110, 15.4.5): the tag
+    is made from the cookies too, so both say Vary: Cookie."""
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert vary(again) == vary(first)
+    assert "cookie" in vary(first)
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_a_client_that_keeps_no_cookies_gets_its_304_too(client, url):
     tag = client.get(url)["ETag"]
