@@ -51,11 +51,6 @@ def record_url(department: str, code: str) -> str:
     return page_url(_RECORD_URLS[department], code)
 
 
-@register.simple_tag
-def country_url(code: str) -> str:
-    return page_url("portal-country", code)
-
-
 def _link_cell(link, department: str, language: str | None) -> str:
     """A currency or language of a linked country, linked to its page: its name in `language`
     and its code, or the code alone while its department cannot tell the name."""
@@ -85,7 +80,7 @@ def linked_country_rows(countries) -> str:
         (
             (
                 country.code,
-                country_url(country.code),
+                page_url("portal-country", country.code),
                 name_in(language, country.name, country.names),
                 _link_cell(country.currency, "currencies", language),
                 _link_cell(country.language, "languages", language),
