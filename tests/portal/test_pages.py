@@ -72,6 +72,19 @@ def test_home_links_keep_the_script_prefix_the_portal_is_served_under(client, eu
     assert '<a href="/countries/DE/">' not in html
 
 
+def test_home_escapes_the_names_in_its_table(client):
+    CurrencyFactory(code="QXA", name="Pound <b>bold</b>")
+    LanguageFactory(code="qxa", name='Say "hi" & go')
+    CountryFactory(code="QX", name="<script>x</script>", currency_code="QXA", language_code="qxa")
+
+    html = client.get("/").text
+
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "Pound &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "Say &quot;hi&quot; &amp; go" in html
+    assert "<script>x" not in html and "<b>bold" not in html
+
+
 def test_home_sorts_countries_by_name(client, europe):
     response = client.get("/")
 
