@@ -150,23 +150,22 @@ def recording() -> Iterator[Reads]:
         _reads.reset(token)
 
 
-def _note_local(department: str, *, replica: bool) -> None:
+def note_owner_read(department: str) -> None:
+    """About to read `department`'s own data, in this process."""
     reads = _reads.get()
     if reads is None:  # a read outside a conditional answer (the admin, the v1 API)
         return
-    source = Source(department, settings.TOPOLOGY.service, replica)
+    source = Source(department, settings.TOPOLOGY.service, replica=False)
     if not reads.noted(source):  # once per answer: one query
         reads.note(source, local_version(source))
 
 
-def note_owner_read(department: str) -> None:
-    """About to read `department`'s own data, in this process."""
-    _note_local(department, replica=False)
-
-
-def note_replica_read(department: str) -> None:
-    """About to read this service's replica of `department`."""
-    _note_local(department, replica=True)
+def note_replica_read(department: str, version: int) -> None:
+    """About to read this service's replica of `department`, whose version the reader has
+    just read (with the replica's age, in one statement)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.note(Source(department, settings.TOPOLOGY.service, replica=True), version)
 
 
 def note_answer(header: str | None) -> None:

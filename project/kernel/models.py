@@ -1,6 +1,8 @@
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F
 
+from project.kernel.fields import CodeField
+
 
 class ReplicaRecord(models.Model):
     """One record of another department, as this service last heard of it by event (see
@@ -9,7 +11,8 @@ class ReplicaRecord(models.Model):
 
     department = models.CharField(max_length=20)
     code = models.CharField(max_length=3)  # as the owner stores it
-    key = models.CharField(max_length=3)  # the code in upper case: lookups in any letter case
+    # The code in upper case: lookups in any letter case, and a batch bound as one array.
+    key = CodeField(max_length=3)
     state = models.JSONField(null=True)  # the record's fields; None once deleted
     version = models.BigIntegerField()  # of the newest event applied
     changed_at = models.DateTimeField()  # when the owner made that change

@@ -4,9 +4,12 @@ newest state, and a deletion is not undone by an older event."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from currencies.adapters import ReplicaCurrencyDirectory
 from currencies.public import Currency, CurrencyEvent, DepartmentUnavailable
+from project.kernel import data_versions
 from project.kernel.models import ReplicaRecord, ReplicaVersion
 from project.kernel.replica import apply_events, replica_is_empty
 
@@ -92,3 +95,44 @@ def test_a_replica_that_has_heard_nothing_yet_is_unavailable_not_empty():
         ReplicaCurrencyDirectory().count()
     apply_events("currencies", [event(1, "Euro"), event(2, None)])
     assert ReplicaCurrencyDirectory().count() == 0  # heard of, and deleted
+
+
+def test_a_replica_emptied_to_be_rebuilt_is_unavailable_again_until_it_hears_anew():
+    """Its version row stays (`DELETE FROM kernel_replicarecord`, as the README says): what it
+    holds is read from the records."""
+    apply_events("currencies", [event(1, "Euro")])
+    ReplicaRecord.objects.all().delete()
+    with pytest.raises(DepartmentUnavailable, match="no data yet"):
+        ReplicaCurrencyDirectory().count()
+    assert ReplicaCurrencyDirectory().as_of() is None
+    apply_events("currencies", [event(2, "Euro")])
+    assert ReplicaCurrencyDirectory().count() == 1
+
+
+def test_a_read_of_the_replica_is_one_statement_for_what_it_holds_and_one_for_the_records(
+    django_assert_num_queries,
+):
+    apply_events("currencies", [event(1, "Euro"), event(2, "Dollar", code="USD"), event(3, None)])
+    directory = ReplicaCurrencyDirectory()
+    with django_assert_num_queries(1):
+        assert directory.count() == 1
+    with django_assert_num_queries(2):
+        assert directory.get_many(["EUR", "USD"]) == {"USD": Currency("USD", "Dollar")}
+
+
+def test_the_version_an_answer_read_a_replica_at_is_noted_from_the_same_statement(settings):
+    apply_events("currencies", [event(1, "Euro"), event(2, "Franc", code="CHF")])
+    with data_versions.recording() as reads:
+        ReplicaCurrencyDirectory().list_all()
+    replica = data_versions.Source("currencies", settings.TOPOLOGY.service, replica=True)
+    assert reads.versions == {replica: 2}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array binding is PostgreSQL's")
+def test_a_batch_of_codes_is_bound_as_one_array_on_postgresql():
+    apply_events("currencies", [event(1, "Euro")])
+    wanted = ["EUR", *(f"Q{first}{second}" for first in "ABCDEFGHIJ" for second in "ABCDEFGHIJ")]
+    with CaptureQueriesContext(connection) as captured:
+        assert list(ReplicaCurrencyDirectory().get_many(wanted)) == ["EUR"]
+    records = captured.captured_queries[-1]["sql"]
+    assert "= ANY(" in records and " IN (" not in records, records
