@@ -12,7 +12,7 @@ import json
 import uuid
 from typing import Any, ClassVar, Literal, Self
 
-from django.db import migrations, models, transaction
+from django.db import connections, migrations, models, transaction
 from django.utils import timezone
 
 from project.kernel import tracing
@@ -23,6 +23,11 @@ Change = Literal["created", "updated", "deleted"]
 
 
 SINGLE_ROW = 1
+
+
+def channel(department: str) -> str:
+    """Where PostgreSQL announces the commit of `department`'s events (`outbox_wakeup`)."""
+    return f"outbox_{department}"
 
 
 class DataVersion(models.Model):
@@ -93,6 +98,10 @@ class OutboxEvent(models.Model):
         event = cls.event_for(change, row)
         event.save(using=using, force_insert=True)
         raise_version(cls.versions, using=using, pk=SINGLE_ROW)
+        connection = connections[using]
+        if connection.vendor == "postgresql":  # delivered at commit, never for a rollback
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, '')", [channel(cls.stream.department)])
         return event
 
     @classmethod

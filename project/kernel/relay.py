@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import router
 from django.utils import timezone
 from nats.js import JetStreamContext
 from nats.js.errors import NoStreamResponseError
@@ -19,11 +20,11 @@ from project.kernel import metrics, tracing
 from project.kernel.broker import (
     database_work,
     ensure_stream,
-    pause,
     stream_exists,
     with_backoff,
 )
 from project.kernel.outbox import OutboxEvent
+from project.kernel.outbox_wakeup import OutboxWakeup
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,16 @@ async def _publish(
 
 async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.Event) -> None:
     """Publish `outbox` until `stop` is set; waits out a broker or database that is down."""
+    wakeup = OutboxWakeup(outbox.stream.department, router.db_for_write(outbox))
+    try:
+        await _relay(js, outbox, wakeup, stop)
+    finally:
+        await wakeup.close()
+
+
+async def _relay(
+    js: JetStreamContext, outbox: type[OutboxEvent], wakeup: OutboxWakeup, stop: asyncio.Event
+) -> None:
     stream = outbox.stream
     next_prune = next_stream_check = 0.0
     check_stream = _prepare_stream  # at start; then every few seconds, that it is still there
@@ -148,4 +159,4 @@ async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.E
             )
             logger.info("Published %d %s events", len(events), stream.record_type)
         else:
-            await pause(settings.EVENTS_POLL_SECONDS, stop)
+            await wakeup.wait(stop)

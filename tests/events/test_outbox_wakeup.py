@@ -1,0 +1,70 @@
+"""On PostgreSQL a committed event wakes the idle relay at once (LISTEN/NOTIFY); a rolled-back
+change wakes nothing. Elsewhere the relay polls, as the other event tests show."""
+
+import asyncio
+
+import psycopg
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection, connections, transaction
+
+from currencies.models import Currency, CurrencyOutbox
+from currencies.services import currency_create
+from project.kernel import outbox_wakeup
+from project.kernel.broker import connect
+from project.kernel.outbox import channel
+from project.kernel.relay import relay
+from tests.events.test_broker import everything_sent, run, until
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="NOTIFY is PostgreSQL's"),
+]
+
+
+def listening_connection() -> psycopg.Connection:
+    alias = CurrencyOutbox._default_manager.db
+    parameters = connections[alias].get_connection_params()
+    for name in ("cursor_factory", "context", "prepare_threshold"):
+        parameters.pop(name)
+    listener = psycopg.connect(autocommit=True, **parameters)
+    listener.execute(f"LISTEN {channel('currencies')}")
+    return listener
+
+
+def test_a_change_notifies_its_department_channel_when_it_commits_and_never_if_it_rolls_back():
+    listener = listening_connection()
+    alias = CurrencyOutbox._default_manager.db
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic(using=alias):
+            currency_create(code="EUR", name="Euro")
+            raise RuntimeError("rolled back")
+        assert list(listener.notifies(timeout=0.5)) == []
+
+        currency_create(code="EUR", name="Euro")
+        (notification,) = listener.notifies(timeout=5, stop_after=1)
+        assert notification.channel == channel("currencies")
+    finally:
+        listener.close()
+    assert Currency.objects.count() == 1
+
+
+def test_an_idle_relay_publishes_a_committed_event_without_waiting_for_its_next_look(
+    nats_server, monkeypatch
+):
+    # It would look at the outbox only after 60 s unless the commit woke it.
+    monkeypatch.setattr(outbox_wakeup, "LISTENING_POLL_SECONDS", 60.0)
+
+    async def scenario():
+        nats = await connect(nats_server.url, name="test")
+        stop = asyncio.Event()
+        publishing = asyncio.create_task(relay(nats.jetstream(), CurrencyOutbox, stop))
+        await asyncio.sleep(1)  # idle, listening
+        await sync_to_async(currency_create)(code="EUR", name="Euro")
+        await until(everything_sent, timeout=5)
+        stop.set()
+        await publishing
+        await nats.close()
+
+    run(scenario())
+    assert CurrencyOutbox.objects.get().published_at is not None
