@@ -26,8 +26,14 @@ LISTENING_POLL_SECONDS = 1.0
 RECONNECT_SECONDS = 5.0  # after a failed attempt to listen: polling meanwhile
 STOP_CHECK_SECONDS = 0.1  # how soon a listening relay notices that it is to stop
 
-# Django's connection parameters that are not the server's: its cursor and adapters.
-_DJANGO_ONLY_PARAMETERS = ("cursor_factory", "context", "prepare_threshold")
+
+def connection_parameters(alias: str) -> dict:
+    """How Django connects to `alias`, less what only Django's own connections use (their
+    cursor class and adapters): for a connection of one's own."""
+    parameters = connections[alias].get_connection_params()
+    for name in ("cursor_factory", "context", "prepare_threshold"):
+        parameters.pop(name, None)
+    return parameters
 
 
 class OutboxWakeup:
@@ -58,13 +64,10 @@ class OutboxWakeup:
             await self.close()
 
     async def _listen(self) -> None:
-        parameters = connections[self._alias].get_connection_params()
-        for name in _DJANGO_ONLY_PARAMETERS:
-            parameters.pop(name, None)
         listen = sql.SQL("LISTEN {}").format(sql.Identifier(channel(self._department)))
         try:
             connection = await psycopg.AsyncConnection.connect(
-                autocommit=True, connect_timeout=2, **parameters
+                autocommit=True, connect_timeout=2, **connection_parameters(self._alias)
             )
         except psycopg.Error as error:
             self._cannot_listen(error)

@@ -6,7 +6,7 @@ import asyncio
 import psycopg
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from currencies.models import Currency, CurrencyOutbox
 from currencies.services import currency_create
@@ -23,10 +23,7 @@ pytestmark = [
 
 
 def listening_connection() -> psycopg.Connection:
-    alias = CurrencyOutbox._default_manager.db
-    parameters = connections[alias].get_connection_params()
-    for name in ("cursor_factory", "context", "prepare_threshold"):
-        parameters.pop(name)
+    parameters = outbox_wakeup.connection_parameters(CurrencyOutbox._default_manager.db)
     listener = psycopg.connect(autocommit=True, **parameters)
     listener.execute(f"LISTEN {channel('currencies')}")
     return listener
