@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import router
 from django.utils import timezone
 from nats.js import JetStreamContext
 from nats.js.errors import NoStreamResponseError
@@ -110,7 +109,7 @@ async def _publish(
 
 async def relay(js: JetStreamContext, outbox: type[OutboxEvent], stop: asyncio.Event) -> None:
     """Publish `outbox` until `stop` is set; waits out a broker or database that is down."""
-    wakeup = OutboxWakeup(outbox.stream.department, router.db_for_write(outbox))
+    wakeup = OutboxWakeup(outbox.stream.department, outbox._default_manager.db)
     try:
         await _relay(js, outbox, wakeup, stop)
     finally:
