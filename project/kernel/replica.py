@@ -4,7 +4,7 @@ Events are applied by version: an event older than (or as old as) what the repli
 changes nothing, so redelivered, repeated and reordered events all end in the newest state. A
 deletion stays as a tombstone with its version, so that an older event cannot bring the record
 back. `ReplicaDirectory` answers a department's port from the copy, as of the newest change it
-has applied (`as_of`).
+has applied (`Held.as_of`).
 """
 
 import dataclasses
@@ -135,8 +135,3 @@ class ReplicaDirectory(Generic[DTO]):
     def count(self) -> int:
         with database_errors_as_unavailable(self._department):
             return self._caught_up().records
-
-    def as_of(self) -> datetime | None:
-        """When the owner made the newest change this replica has applied; None if none."""
-        with database_errors_as_unavailable(self._department):
-            return held(self._department).as_of

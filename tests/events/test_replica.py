@@ -11,7 +11,7 @@ from currencies.adapters import ReplicaCurrencyDirectory
 from currencies.public import Currency, CurrencyEvent, DepartmentUnavailable
 from project.kernel import data_versions
 from project.kernel.models import ReplicaRecord, ReplicaVersion
-from project.kernel.replica import apply_events, replica_is_empty
+from project.kernel.replica import apply_events, held, replica_is_empty
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -78,7 +78,7 @@ def test_the_replica_answers_any_letter_case_and_says_how_old_it_is():
         "USD": Currency("USD", "Dollar"),
     }
     assert directory.count() == 2
-    assert directory.as_of() == START + timedelta(seconds=9)
+    assert held("currencies").as_of == START + timedelta(seconds=9)
 
 
 def test_an_empty_replica_is_one_with_no_records_of_the_department():
@@ -104,7 +104,7 @@ def test_a_replica_emptied_to_be_rebuilt_is_unavailable_again_until_it_hears_ane
     ReplicaRecord.objects.all().delete()
     with pytest.raises(DepartmentUnavailable, match="no data yet"):
         ReplicaCurrencyDirectory().count()
-    assert ReplicaCurrencyDirectory().as_of() is None
+    assert held("currencies").as_of is None
     apply_events("currencies", [event(2, "Euro")])
     assert ReplicaCurrencyDirectory().count() == 1
 
@@ -120,9 +120,11 @@ def test_a_read_of_the_replica_is_one_statement_for_what_it_holds_and_one_for_th
         assert directory.get_many(["EUR", "USD"]) == {"USD": Currency("USD", "Dollar")}
 
 
-def test_the_version_an_answer_read_a_replica_at_is_noted_from_the_same_statement(settings):
+def test_the_version_an_answer_read_a_replica_at_is_noted_from_the_same_statement(
+    settings, django_assert_num_queries
+):
     apply_events("currencies", [event(1, "Euro"), event(2, "Franc", code="CHF")])
-    with data_versions.recording() as reads:
+    with data_versions.recording() as reads, django_assert_num_queries(2):
         ReplicaCurrencyDirectory().list_all()
     replica = data_versions.Source("currencies", settings.TOPOLOGY.service, replica=True)
     assert reads.versions == {replica: 2}
