@@ -68,28 +68,32 @@ class Held:
 
     version: int  # of the replica (`ReplicaVersion`): 0 before it applied anything
     as_of: datetime | None  # when the owner made the newest change applied; None: none yet
-    records: int  # not deleted
+    records: int | None  # not deleted; None where not counted
 
 
-def held(department: str) -> Held:
+def held(department: str, *, counted: bool = False) -> Held:
     """Plain SQL, on every read of a replica: the ORM's compiling of an aggregate and a count
-    cost several times what the statement itself does."""
+    cost several times what the statement itself does. The version and the age come from
+    indexes; the records are counted only where asked (`counted`), as a count reads every
+    record of the department."""
     connection = connections[ALIAS]
     quote = connection.ops.quote_name
+    records, versions = (quote(m._meta.db_table) for m in (ReplicaRecord, ReplicaVersion))
+    where = f"WHERE {quote('department')} = %s"
+    columns = [
+        f"(SELECT {quote('version')} FROM {versions} {where})",
+        f"(SELECT MAX({quote('changed_at')}) FROM {records} {where})",
+    ]
+    if counted:
+        columns.append(f"(SELECT COUNT({quote('state')}) FROM {records} {where})")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT {quote('version')} FROM {quote(ReplicaVersion._meta.db_table)}"
-            f" WHERE {quote('department')} = %s),"
-            f" MAX({quote('changed_at')}), COUNT({quote('state')})"
-            f" FROM {quote(ReplicaRecord._meta.db_table)} WHERE {quote('department')} = %s",
-            [department, department],
-        )
-        version, changed_at, records = cursor.fetchone()
+        cursor.execute(f"SELECT {', '.join(columns)}", [department] * len(columns))
+        version, changed_at, *count = cursor.fetchone()
     # SQLite answers an aggregate's time as text, in UTC (as Django stores it there).
     as_of = ReplicaRecord._meta.get_field("changed_at").to_python(changed_at)
     if as_of is not None and timezone.is_naive(as_of):
         as_of = timezone.make_aware(as_of, UTC)
-    return Held(version=version or 0, as_of=as_of, records=records)
+    return Held(version=version or 0, as_of=as_of, records=count[0] if count else None)
 
 
 class ReplicaDirectory(Generic[DTO]):
@@ -104,12 +108,12 @@ class ReplicaDirectory(Generic[DTO]):
             department=self._department, state__isnull=False
         )
 
-    def _caught_up(self) -> Held:
+    def _caught_up(self, *, counted: bool = False) -> Held:
         """What the replica holds, its version and age noted, read before the records (an
         answer never claims to be newer than it is). A replica that has heard nothing yet (a
         service just started, a replica emptied to be rebuilt) is not an empty department but
         one that cannot be read yet."""
-        now = held(self._department)
+        now = held(self._department, counted=counted)
         data_versions.note_replica_read(self._department, now.version)
         if now.as_of is None:
             raise DepartmentUnavailable(self._department, "its replica here has no data yet")
@@ -134,4 +138,6 @@ class ReplicaDirectory(Generic[DTO]):
 
     def count(self) -> int:
         with database_errors_as_unavailable(self._department):
-            return self._caught_up().records
+            records = self._caught_up(counted=True).records
+            assert records is not None  # counted
+            return records

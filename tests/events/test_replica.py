@@ -12,6 +12,7 @@ from currencies.public import Currency, CurrencyEvent, DepartmentUnavailable
 from project.kernel import data_versions
 from project.kernel.models import ReplicaRecord, ReplicaVersion
 from project.kernel.replica import apply_events, held, replica_is_empty
+from tests.countries.test_scale import synthetic_codes
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -138,3 +139,32 @@ def test_a_batch_of_codes_is_bound_as_one_array_on_postgresql():
         assert list(ReplicaCurrencyDirectory().get_many(wanted)) == ["EUR"]
     records = captured.captured_queries[-1]["sql"]
     assert "= ANY(" in records and " IN (" not in records, records
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
+def test_a_read_of_a_large_replica_learns_its_age_from_the_index_and_counts_only_when_asked():
+    """The portal's replica of 25,000 countries: a country's page reads one record."""
+    rows = [
+        ReplicaRecord(
+            department="countries", code=code, key=code, state={"code": code}, version=1,
+            changed_at=START + timedelta(seconds=number),
+        )
+        for number, code in enumerate(synthetic_codes(25_000))
+    ]  # fmt: skip
+    ReplicaRecord.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kernel_replicarecord")
+
+    def planned(counted: bool) -> str:
+        with CaptureQueriesContext(connection) as captured:
+            found = held("countries", counted=counted)
+        assert found.as_of == START + timedelta(seconds=24_999)
+        assert found.records == (25_000 if counted else None)
+        (statement,) = captured.captured_queries
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {statement['sql']}")
+            return "\n".join(line for (line,) in cursor.fetchall())
+
+    read = planned(counted=False)
+    assert "replica_changed_idx" in read and "Seq Scan on kernel_replicarecord" not in read, read
+    planned(counted=True)
